@@ -1,0 +1,3 @@
+//! One file per subcommand: arguments and the run function returning the exit code.
+
+pub mod bench;

@@ -1,0 +1,27 @@
+//! The `matome` command line: parse, call the library, print, set the exit code.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cli;
+
+/// matome plans the comprehensive outsourcing (包括委託) of a ward's facility maintenance.
+#[derive(Parser)]
+#[command(name = "matome", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve benchmark instances (CPMP, SSCFLP) and print one CSV row each.
+    Bench(cli::bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Bench(args) => cli::bench::run(args),
+    }
+}

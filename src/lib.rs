@@ -5,6 +5,12 @@
 //! Layers: `model` (domain data) ← `io` (readers, writers) and `validate`;
 //! `solve` is the generic engine and never imports formats.
 
+pub mod geo;
 pub mod model;
+pub mod plan;
+pub mod problem;
+pub mod report;
+pub mod scenario;
 pub mod solve;
+pub mod staff;
 pub mod units;

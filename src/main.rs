@@ -17,11 +17,17 @@ struct Cli {
 enum Command {
     /// Solve benchmark instances (CPMP, SSCFLP) and print one CSV row each.
     Bench(cli::bench::BenchArgs),
+    /// Plan the bundles of a dataset under a scenario and write the reports.
+    Plan(cli::plan::PlanArgs),
+    /// Plan every scenario of a sweep in parallel and write one comparison.
+    Scenarios(cli::scenarios::ScenariosArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(args) => cli::bench::run(args),
+        Command::Plan(args) => cli::plan::run(args),
+        Command::Scenarios(args) => cli::scenarios::run(args),
     }
 }

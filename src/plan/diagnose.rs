@@ -1,0 +1,93 @@
+//! The engine's infeasibility findings in ward terms: which facilities and lines, which
+//! scenario key blocks them, with the numbers.
+
+use crate::model::Dataset;
+use crate::problem::{Built, DIM_FACILITIES, DIM_HOURS, DIM_KEYS, DIM_VALUE};
+use crate::solve::{Diagnosis, Finding};
+
+fn amount(dim: usize, v: f64) -> String {
+    match dim {
+        DIM_HOURS => format!("{} labour hours a year", group(v.round() as i64)),
+        DIM_VALUE => format!("¥{} a year", group(v.round() as i64)),
+        DIM_FACILITIES => format!("{} facilities", v.round() as i64),
+        _ => format!("{v}"),
+    }
+}
+
+/// 1234567 -> "1,234,567".
+pub fn group(v: i64) -> String {
+    let s = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if v < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+fn unit_text(built: &Built, d: &Dataset, u: usize) -> String {
+    let unit = &built.units[u];
+    let lines: Vec<&str> = unit.lines.iter().take(6).map(|&l| d.lines[l].id.as_str()).collect();
+    let more = if unit.lines.len() > 6 { format!(" and {} more", unit.lines.len() - 6) } else { String::new() };
+    format!("facility {} (lines {}{more})", built.problem.units[u].name, lines.join(", "))
+}
+
+/// One sentence per finding, naming what is blocked and the key to change.
+pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
+    let mut out: Vec<String> = diag
+        .findings
+        .iter()
+        .map(|f| match f {
+            Finding::UnitTooHeavy { unit, dim, load, largest_capacity } => format!(
+                "{} needs {} alone, above the per-bundle limit of {} ({}): raise the limit, exclude the facility, or pin its largest lines",
+                unit_text(built, d, *unit),
+                amount(*dim, *load),
+                amount(*dim, *largest_capacity),
+                DIM_KEYS.get(*dim).copied().unwrap_or("limits"),
+            ),
+            Finding::NoAllowedHub { unit } => format!(
+                "{} has no hub it may be served from: limits.max_distance_km, within_area, trade_groups or hubs = \"depots\" leave none",
+                unit_text(built, d, *unit)
+            ),
+            Finding::CapacityShort { dim, total_load, max_capacity, max_hubs } => format!(
+                "all facilities together need {}, but at most {max_hubs} bundles (bundles.count / bundles.max) hold {} under {}",
+                amount(*dim, *total_load),
+                amount(*dim, *max_capacity),
+                DIM_KEYS.get(*dim).copied().unwrap_or("limits"),
+            ),
+            Finding::MinimumUnreachable { hub, dim, minimum, reachable } => format!(
+                "a bundle served from {} reaches at most {} with every facility it may take, below the minimum {} (limits.min_value_jpy)",
+                built.problem.hubs[*hub].name,
+                amount(*dim, *reachable),
+                amount(*dim, *minimum),
+            ),
+            Finding::TooFewHubs { required, available } => format!(
+                "the scenario asks for {required} bundles (bundles.count / bundles.min) but only {available} can be formed"
+            ),
+            Finding::Other(m) => m.clone(),
+        })
+        .collect();
+    if out.is_empty() {
+        out.push("the solver proved that no plan meets every limit, without naming a single cause; loosen the limits one at a time".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(-1_234_567), "-1,234,567");
+    }
+}

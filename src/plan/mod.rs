@@ -1,0 +1,140 @@
+//! One ward plan end to end, as a library function: build the engine problem from the
+//! dataset and scenario, solve it, check the solution independently, read it back as
+//! bundles and do the before/after accounts. `matome plan` and `matome scenarios` both
+//! call `plan`; writing files is `report`'s job.
+
+mod accounts;
+pub mod sweep;
+mod diagnose;
+
+pub use accounts::{accounts, Accounts, AreaHours};
+pub use diagnose::{explain, group as group_thousands};
+
+use crate::model::{Dataset, TradeCatalogue};
+use crate::problem::{self, BuildError, Built, Bundle};
+use crate::scenario::Scenario;
+use crate::solve::{self, Mode, ProgressFn, SolveError, SolveParams, Status};
+use crate::staff::StaffModel;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// What a plan rests on, borrowed: one dataset and staff model serve many scenarios.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The dataset folder's name, for titles.
+    pub dataset_name: &'a str,
+    pub dataset: &'a Dataset,
+    pub trades: &'a TradeCatalogue,
+    pub staff: &'a StaffModel,
+}
+
+/// The solver's side of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverOutcome {
+    /// Yearly cost in yen: bundle fixed costs, travel and administration shares, as
+    /// recomputed by the independent checker.
+    pub objective: f64,
+    pub lower_bound: f64,
+    pub gap: f64,
+    /// `optimal` or `feasible`.
+    pub status: &'static str,
+    /// `exact` or `heuristic`: the method that ran.
+    pub mode: &'static str,
+    pub seconds: f64,
+}
+
+pub struct Plan<'a> {
+    pub inputs: Inputs<'a>,
+    pub scenario: Scenario,
+    pub built: Built,
+    pub bundles: Vec<Bundle>,
+    pub accounts: Accounts,
+    pub solver: SolverOutcome,
+    /// Wall time of the whole plan (build, solve, check, accounts), seconds.
+    pub total_seconds: f64,
+}
+
+#[derive(Debug, Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// No plan exists; each reason names the facilities or lines and the limit.
+    #[error("the scenario is infeasible:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
+    Infeasible(Vec<String>),
+    #[error("no feasible plan was found within the time limit of {0} s; raise --time-limit or loosen the limits")]
+    NoSolution(f64),
+    #[error("solver failure: {0}")]
+    Solver(String),
+    /// The independent checker rejected the engine's plan: a bug, never written out.
+    #[error("the plan failed the independent check, nothing was written:\n{}", .0.join("\n"))]
+    CheckFailed(Vec<String>),
+    #[error("line {line} names contract `{contract}`, which is not in contracts.csv")]
+    UnknownContract { line: String, contract: String },
+}
+
+impl PlanError {
+    /// True when the scenario admits no plan (exit code 1), as opposed to bad input.
+    pub fn is_infeasible(&self) -> bool {
+        matches!(self, PlanError::Infeasible(_) | PlanError::NoSolution(_) | PlanError::Build(BuildError::NothingToBundle))
+    }
+}
+
+/// Plans one scenario. The scenario's solver settings are used as they are (the CLI
+/// writes its overrides into the scenario first, so the summary echoes what ran).
+pub fn plan<'a>(inputs: Inputs<'a>, scenario: &Scenario, progress: Option<ProgressFn>) -> Result<Plan<'a>, PlanError> {
+    let start = Instant::now();
+    let built = problem::build(inputs.dataset, inputs.trades, scenario, inputs.staff)?;
+    let params = SolveParams {
+        time_limit: Duration::from_secs_f64(scenario.solver.time_limit_s),
+        rel_gap: scenario.solver.rel_gap,
+        seed: scenario.solver.seed,
+        threads: scenario.solver.threads,
+        mode: Mode::Auto,
+        progress,
+    };
+    let report = match solve::solve(&built.problem, &params) {
+        Ok(r) => r,
+        Err(SolveError::Infeasible(diag)) => return Err(PlanError::Infeasible(explain(&built, inputs.dataset, &diag))),
+        Err(SolveError::NoSolution) => return Err(PlanError::NoSolution(scenario.solver.time_limit_s)),
+        Err(SolveError::Solver(m)) => return Err(PlanError::Solver(m)),
+    };
+    let check = solve::check::check(&built.problem, &report.solution);
+    let tolerance = 1e-6 * report.objective.abs().max(1.0);
+    if !check.feasible || (check.objective - report.objective).abs() > tolerance {
+        let mut v = check.violations.clone();
+        if (check.objective - report.objective).abs() > tolerance {
+            v.push(format!("engine objective {} but the checker computes {}", report.objective, check.objective));
+        }
+        return Err(PlanError::CheckFailed(v));
+    }
+    let bundles = problem::bundles(&built, &report.solution, inputs.dataset, scenario, inputs.staff);
+    let accounts = accounts(inputs, scenario, &built, &bundles)?;
+    let gap = report.gap();
+    let solver = SolverOutcome {
+        objective: check.objective,
+        lower_bound: report.lower_bound,
+        gap,
+        status: match report.status {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+        },
+        mode: match report.mode {
+            Mode::Exact => "exact",
+            Mode::Heuristic => "heuristic",
+            Mode::Auto => "auto",
+        },
+        seconds: report.seconds,
+    };
+    Ok(Plan {
+        inputs,
+        scenario: scenario.clone(),
+        built,
+        bundles,
+        accounts,
+        solver,
+        total_seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,78 @@
+//! Accounts on a hand-made solution of the in-memory ward (no solver needed): every
+//! figure below is computed by hand from `models/staff_time.toml`.
+
+use super::*;
+use crate::problem::tests::{catalogue, ward};
+use crate::solve::Solution;
+
+fn approx(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-6, "{a} != {b}");
+}
+
+#[test]
+fn accounts_of_a_hand_made_plan() {
+    let d = ward();
+    let trades = catalogue();
+    let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
+    let s = Scenario::default();
+    let inputs = Inputs { dataset_name: "ward", dataset: &d, trades: &trades, staff: &staff };
+    let built = problem::build(&d, &trades, &s, &staff).unwrap();
+    // F1 and F2 together from F1's hub; F3 alone.
+    let bundles = problem::bundles(&built, &Solution { assign: vec![0, 0, 2] }, &d, &s, &staff);
+    let a = accounts(inputs, &s, &built, &bundles).unwrap();
+    assert_eq!((a.contracts_before, a.bundles, a.contracts_left, a.contracts_after), (6, 2, 2, 4));
+    assert_eq!((a.lines_bundled, a.lines_pinned, a.lines_excluded), (5, 1, 1));
+    // One-year competitive contracts: 8 + 20 + 2 + 4 + 2 = 36 h, plus 0.75 h a payment.
+    // C1, C3, C5, C6 pay monthly (45 h), C2 twice (37.5 h), C4 once (36.75 h).
+    approx(a.staff_hours_before, 4.0 * 45.0 + 37.5 + 36.75);
+    // A bundle: (80 + 60) / 3 + 40 + 12 × 4 + 12 × 1 = 146.667 h, plus 1.5 h a facility
+    // and 3 h a trade; C3 (pinned elevator) and C6 (designated manager) stay.
+    let fixed = 140.0 / 3.0 + 100.0;
+    let after = (fixed + 3.0 + 6.0) + (fixed + 1.5 + 6.0) + 90.0;
+    approx(a.staff_hours_after, after);
+    approx(a.staff_hours_freed, 254.25 - after);
+    approx(a.fte_freed, (254.25 - after) / 1850.0);
+    approx(a.freed_if_contracts_25_lower, 0.75 * 254.25 - (after - 90.0 + 0.75 * 90.0));
+    assert_eq!(a.by_area.iter().map(|x| x.area.as_str()).collect::<Vec<_>>(), ["North", "South"]);
+    approx(a.by_area[0].before, 45.0 + 37.5 + 45.0);
+    approx(a.by_area[0].after, fixed + 9.0 + 45.0);
+    approx(a.by_area[1].after, fixed + 7.5 + 45.0);
+    // Fire inspection of F2 (2 visits) is the only travel, before (C2 served from F1,
+    // the first of two equal choices) and after (bundle hub F1).
+    let km = built.arc_km[1].iter().find(|x| x.0 == 0).unwrap().1;
+    approx(a.travel_km_before, 4.0 * km);
+    approx(a.travel_km_after, 4.0 * km);
+    approx(a.route_km_total, 2.0 * km);
+}
+
+#[test]
+fn a_line_naming_an_unknown_contract_is_an_error() {
+    let mut d = ward();
+    d.lines[0].contract_id = "C99".into();
+    let trades = catalogue();
+    let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
+    let s = Scenario::default();
+    let inputs = Inputs { dataset_name: "ward", dataset: &d, trades: &trades, staff: &staff };
+    let built = problem::build(&d, &trades, &s, &staff).unwrap();
+    let bundles = problem::bundles(&built, &Solution { assign: vec![0, 0, 2] }, &d, &s, &staff);
+    let e = accounts(inputs, &s, &built, &bundles).unwrap_err();
+    assert!(e.to_string().contains("C99"), "{e}");
+}
+
+#[test]
+fn findings_name_facilities_lines_and_keys() {
+    let d = ward();
+    let trades = catalogue();
+    let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
+    let built = problem::build(&d, &trades, &Scenario::default(), &staff).unwrap();
+    let diag = crate::solve::Diagnosis {
+        findings: vec![
+            crate::solve::Finding::UnitTooHeavy { unit: 0, dim: 1, load: 2_100_000.0, largest_capacity: 1_000_000.0 },
+            crate::solve::Finding::NoAllowedHub { unit: 2 },
+        ],
+    };
+    let m = explain(&built, &d, &diag);
+    assert!(m[0].contains("F1 F1 school") && m[0].contains("L1, L2"), "{}", m[0]);
+    assert!(m[0].contains("¥2,100,000") && m[0].contains("limits.max_value_jpy"), "{}", m[0]);
+    assert!(m[1].contains("F3") && m[1].contains("max_distance_km"), "{}", m[1]);
+}

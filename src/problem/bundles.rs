@@ -1,0 +1,107 @@
+//! Reading an engine solution back as bundles: the facilities, lines and trades of
+//! each open hub, its loads, its travel by the hub model and by one visiting round.
+
+use super::{facility_place, Built};
+use crate::geo::{round_km, Distances, Place};
+use crate::model::Dataset;
+use crate::scenario::Scenario;
+use crate::solve::Solution;
+use crate::staff::StaffModel;
+
+/// A new comprehensive contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    /// `B01`, `B02`, … in order of area, then hub.
+    pub id: String,
+    pub hub: usize,
+    pub hub_id: String,
+    pub hub_name: String,
+    /// The area of its facilities; several joined by `+` when the bundle crosses areas.
+    pub area: String,
+    /// Trade groups the bundle may hold.
+    pub groups: Vec<String>,
+    pub units: Vec<usize>,
+    /// Indices into `Dataset::facilities`, file order, distinct.
+    pub facilities: Vec<usize>,
+    /// Indices into `Dataset::lines`, file order.
+    pub lines: Vec<usize>,
+    pub trades: Vec<String>,
+    pub labour_hours: f64,
+    pub value: i64,
+    pub visits: f64,
+    /// Hub model: every visit is a round trip from the hub.
+    pub travel_km_year: f64,
+    /// One round from the hub through every facility with visits, and back.
+    pub route_km: f64,
+    /// Staff hours a year the ward spends on this bundle.
+    pub admin_hours: f64,
+}
+
+/// Groups units by their hub. Deterministic for a given solution.
+pub fn bundles(built: &Built, sol: &Solution, d: &Dataset, scenario: &Scenario, staff: &StaffModel) -> Vec<Bundle> {
+    let dist = Distances::new(&d.travel, scenario.costs.detour_factor);
+    let mut by_hub: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+    for (u, &h) in sol.assign.iter().enumerate() {
+        by_hub.entry(h as usize).or_default().push(u);
+    }
+    let mut out: Vec<Bundle> = by_hub
+        .into_iter()
+        .map(|(h, units)| {
+            let hub = &built.hubs[h];
+            let mut facilities: Vec<usize> = units.iter().map(|&u| built.units[u].facility).collect();
+            facilities.sort_unstable();
+            facilities.dedup();
+            let mut lines: Vec<usize> = units.iter().flat_map(|&u| built.units[u].lines.iter().copied()).collect();
+            lines.sort_unstable();
+            let mut trades: Vec<String> = units.iter().flat_map(|&u| built.units[u].trades.iter().cloned()).collect();
+            trades.sort();
+            trades.dedup();
+            let travel_km_year = units
+                .iter()
+                .map(|&u| {
+                    let km = built.arc_km[u].iter().find(|&&(j, _)| j as usize == h).map_or(0.0, |&(_, k)| k);
+                    built.units[u].visits * 2.0 * km
+                })
+                .sum();
+            // The round: hub first, then each facility some unit of which is visited.
+            let mut stops: Vec<Place> = vec![hub.place.clone()];
+            for &fi in &facilities {
+                let visited = units.iter().any(|&u| built.units[u].facility == fi && built.units[u].visits > 0.0);
+                if visited && d.facilities[fi].id != hub.place.id {
+                    stops.push(facility_place(d, fi));
+                }
+            }
+            let route_km = round_km(stops.len(), 0, &|i, j| dist.km(&stops[i], &stops[j]));
+            // From the facilities, not the hub: without within_area a bundle may span
+            // areas, and a depot has none.
+            let mut areas: Vec<&str> = facilities.iter().map(|&f| d.facilities[f].area.as_str()).collect();
+            areas.sort_unstable();
+            areas.dedup();
+            let area = areas.join("+");
+            Bundle {
+                id: String::new(),
+                hub: h,
+                hub_id: hub.place.id.clone(),
+                hub_name: hub.name.clone(),
+                area,
+                groups: built.group_sets[hub.group_set].clone(),
+                labour_hours: units.iter().map(|&u| built.units[u].hours).sum(),
+                value: units.iter().map(|&u| built.units[u].value).sum(),
+                visits: units.iter().map(|&u| built.units[u].visits).sum(),
+                admin_hours: staff.bundle_hours(facilities.len(), trades.len()),
+                units,
+                facilities,
+                lines,
+                trades,
+                travel_km_year,
+                route_km,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (a.area.as_str(), a.hub_id.as_str(), a.hub).cmp(&(b.area.as_str(), b.hub_id.as_str(), b.hub)));
+    let width = out.len().to_string().len().max(2);
+    for (i, b) in out.iter_mut().enumerate() {
+        b.id = format!("B{:0width$}", i + 1);
+    }
+    out
+}

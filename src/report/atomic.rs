@@ -1,0 +1,139 @@
+//! Output folders: never inside the dataset, written whole or not at all.
+
+use std::path::{Component, Path, PathBuf};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("refusing to write into the dataset folder: {out} is inside {dataset}; choose another --out")]
+    InsideDataset { out: PathBuf, dataset: PathBuf },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0} exists and is not a folder; choose another --out")]
+    NotADirectory(PathBuf),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
+}
+
+/// An absolute, symlink-resolved form of a path that may not exist yet: its longest
+/// existing ancestor canonicalised, the rest appended.
+fn resolve(p: &Path) -> Result<PathBuf, OutputError> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(io(p))?.join(p)
+    };
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                let comp = Path::new(part);
+                match comp.components().next() {
+                    Some(Component::ParentDir) => {
+                        out.pop();
+                    }
+                    Some(Component::CurDir) | None => {}
+                    _ => out.push(part),
+                }
+            }
+            return Ok(out);
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            // A trailing `..` or `.`: keep walking up without losing it.
+            (Some(parent), None) => {
+                rest.push(cur.components().next_back().map(|c| c.as_os_str().to_os_string()).unwrap_or_default());
+                cur = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+/// Refuses an output folder that is the dataset folder or inside it.
+pub fn ensure_outside(dataset_dir: &Path, out_dir: &Path) -> Result<(), OutputError> {
+    let dataset = resolve(dataset_dir)?;
+    let out = resolve(out_dir)?;
+    if out.starts_with(&dataset) {
+        return Err(OutputError::InsideDataset { out, dataset });
+    }
+    Ok(())
+}
+
+/// Writes every file into a temporary folder beside `out_dir`, then moves them in: the
+/// whole folder by one rename when `out_dir` is new, else file by file (each rename
+/// atomic), leaving other files in an existing folder alone.
+pub fn write_files(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(OutputError::NotADirectory(out_dir.to_path_buf()));
+    }
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let base = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
+    let result = (|| {
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        }
+        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+        for (name, bytes) in files {
+            let p = tmp.join(name);
+            std::fs::write(&p, bytes).map_err(io(&p))?;
+        }
+        if !out_dir.exists() && std::fs::rename(&tmp, out_dir).is_ok() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+        for (name, _) in files {
+            let (from, to) = (tmp.join(name), out_dir.join(name));
+            std::fs::rename(&from, &to).map_err(io(&to))?;
+        }
+        std::fs::remove_dir(&tmp).map_err(io(&tmp))
+    })();
+    if result.is_err() && tmp.exists() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result?;
+    Ok(files.iter().map(|(n, _)| out_dir.join(n)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_inside_the_dataset_is_refused_even_through_dots() {
+        let dir = tempfile::tempdir().unwrap();
+        let ds = dir.path().join("ward");
+        std::fs::create_dir(&ds).unwrap();
+        assert!(ensure_outside(&ds, &ds).is_err());
+        assert!(ensure_outside(&ds, &ds.join("out/x")).is_err());
+        assert!(ensure_outside(&ds, &dir.path().join("other/../ward/new")).is_err());
+        assert!(ensure_outside(&ds, &dir.path().join("out")).is_ok());
+        assert!(ensure_outside(&ds, &dir.path().join("ward-out")).is_ok());
+    }
+
+    #[test]
+    fn writes_new_and_existing_folders_and_keeps_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("a/b");
+        write_files(&out, &[("x.txt", b"1".to_vec())]).unwrap();
+        assert_eq!(std::fs::read(out.join("x.txt")).unwrap(), b"1");
+        std::fs::write(out.join("mine.txt"), "keep").unwrap();
+        write_files(&out, &[("x.txt", b"2".to_vec())]).unwrap();
+        assert_eq!(std::fs::read(out.join("x.txt")).unwrap(), b"2");
+        assert!(out.join("mine.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("a")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary folder left behind");
+    }
+}

@@ -1,0 +1,78 @@
+//! summary.json: the plan's figures for other programs, the scenario echoed in full.
+//! Timings live only under `timing`, so runs with one seed compare equal elsewhere.
+
+use crate::plan::Plan;
+use serde_json::json;
+
+/// Rounds to `places` decimals so the file does not carry float noise.
+fn r(v: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    let x = (v * k).round() / k;
+    if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
+pub fn value(plan: &Plan) -> serde_json::Value {
+    let a = &plan.accounts;
+    let s = &plan.solver;
+    json!({
+        "matome_version": env!("CARGO_PKG_VERSION"),
+        "dataset": plan.inputs.dataset_name,
+        "scenario": plan.scenario,
+        "contracts": {
+            "before": a.contracts_before,
+            "after": a.contracts_after,
+            "bundles": a.bundles,
+            "left_as_is": a.contracts_left,
+        },
+        "lines": {
+            "total": a.lines_total,
+            "bundled": a.lines_bundled,
+            "pinned": a.lines_pinned,
+            "excluded": a.lines_excluded,
+        },
+        "facilities": { "total": a.facilities_total, "bundled": a.facilities_bundled },
+        "staff_hours": {
+            "before": r(a.staff_hours_before, 1),
+            "after": r(a.staff_hours_after, 1),
+            "freed": r(a.staff_hours_freed, 1),
+            "fte_freed": r(a.fte_freed, 2),
+            "hours_per_fte": plan.inputs.staff.hours_per_fte(),
+            "freed_if_contract_figures_25_percent_lower": r(a.freed_if_contracts_25_lower, 1),
+            "freed_if_contract_figures_25_percent_higher": r(a.freed_if_contracts_25_higher, 1),
+            "by_area": a.by_area.iter().map(|x| json!({
+                "area": x.area,
+                "before": r(x.before, 1),
+                "after": r(x.after, 1),
+                "freed": r(x.freed, 1),
+                "fte_freed": r(x.fte_freed, 2),
+            })).collect::<Vec<_>>(),
+        },
+        "travel_km_per_year": {
+            "before": r(a.travel_km_before, 1),
+            "after": r(a.travel_km_after, 1),
+            "route_km_per_round_all_bundles": r(a.route_km_total, 1),
+        },
+        "solver": {
+            "objective_jpy_per_year": r(s.objective, 0),
+            "lower_bound_jpy_per_year": r(s.lower_bound, 0),
+            "gap": r(s.gap, 6),
+            "status": s.status,
+            "mode": s.mode,
+            "checked": true,
+        },
+        "timing": {
+            "solve_seconds": r(s.seconds, 3),
+            "total_seconds": r(plan.total_seconds, 3),
+        },
+    })
+}
+
+pub fn render(plan: &Plan) -> String {
+    let mut s = serde_json::to_string_pretty(&value(plan)).expect("a JSON value serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,139 @@
+//! Inline SVG for report.html: the ward map (facilities coloured by bundle, hubs as
+//! squares, bundle hulls shaded) and a bar chart of staff hours by area. No `xmlns`:
+//! inline SVG in HTML needs none, and the report must hold no network address.
+
+use super::{esc, fixed};
+use crate::geo::{hull, Projection};
+use crate::plan::Plan;
+use std::fmt::Write;
+
+/// A colour per bundle, spread around the hue circle by the golden angle so
+/// neighbouring ids differ.
+pub fn colour(i: usize) -> String {
+    let hue = (i as f64 * 137.508) % 360.0;
+    format!("hsl({hue:.0},65%,42%)")
+}
+
+pub fn map(plan: &Plan) -> String {
+    let d = plan.inputs.dataset;
+    let (w, h, m) = (760.0, 560.0, 16.0);
+    let proj = Projection::around(&d.facilities.iter().map(|f| (f.lat, f.lon)).collect::<Vec<_>>());
+    let mut places: Vec<[f64; 2]> = d.facilities.iter().map(|f| proj.xy(f.lat, f.lon)).collect();
+    let hub_xy: Vec<[f64; 2]> = plan.bundles.iter().map(|b| {
+        let p = &plan.built.hubs[b.hub].place;
+        proj.xy(p.lat, p.lon)
+    }).collect();
+    places.extend(hub_xy.iter().copied());
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for p in &places {
+        x0 = x0.min(p[0]);
+        x1 = x1.max(p[0]);
+        y0 = y0.min(p[1]);
+        y1 = y1.max(p[1]);
+    }
+    let k = ((w - 2.0 * m) / (x1 - x0).max(1e-6)).min((h - 2.0 * m) / (y1 - y0).max(1e-6));
+    // North up: SVG y grows downwards.
+    let to = |p: [f64; 2]| (m + (p[0] - x0) * k, h - m - (p[1] - y0) * k);
+
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg class="map" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="地図 Map of bundles"><rect width="{w}" height="{h}" fill="#f7f7f4"/>"##
+    );
+    let mut bundle_of = vec![None; d.facilities.len()];
+    for (i, b) in plan.bundles.iter().enumerate() {
+        for &f in &b.facilities {
+            bundle_of[f] = Some(i);
+        }
+        let pts: Vec<(f64, f64)> = b.facilities.iter().map(|&f| {
+            let (x, y) = to(places[f]);
+            (x, y)
+        }).collect();
+        let ring = hull(&pts);
+        if ring.len() >= 3 {
+            let path: Vec<String> = ring.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+            let _ = write!(
+                s,
+                r#"<polygon points="{}" fill="{}" fill-opacity="0.12" stroke="{}" stroke-opacity="0.5" stroke-width="1"><title>{}</title></polygon>"#,
+                path.join(" "),
+                colour(i),
+                colour(i),
+                esc(&format!("{} {} ({} facilities)", b.id, b.area, b.facilities.len()))
+            );
+        }
+    }
+    for (f, fac) in d.facilities.iter().enumerate() {
+        let (x, y) = to(places[f]);
+        let (fill, label) = match bundle_of[f] {
+            Some(i) => (colour(i), format!("{} {} — {}", fac.id, fac.name, plan.bundles[i].id)),
+            None => ("#b0b0b0".to_string(), format!("{} {} — 対象外 not bundled", fac.id, fac.name)),
+        };
+        let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{}</title></circle>"#, esc(&label));
+    }
+    for (i, b) in plan.bundles.iter().enumerate() {
+        let (x, y) = to(hub_xy[i]);
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="8" height="8" fill="{}" stroke="#000" stroke-width="1.2"><title>{}</title></rect>"##,
+            x - 4.0,
+            y - 4.0,
+            colour(i),
+            esc(&format!("拠点 hub {} — {}", b.hub_name, b.id))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal bars: staff hours before and after, per area.
+pub fn area_chart(plan: &Plan) -> String {
+    let rows = &plan.accounts.by_area;
+    let (w, bar, gap, left) = (760.0, 14.0, 14.0, 120.0);
+    let h = 30.0 + rows.len() as f64 * (2.0 * bar + gap);
+    let max = rows.iter().map(|r| r.before.max(r.after)).fold(1.0, f64::max);
+    let scale = (w - left - 110.0) / max;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" viewBox="0 0 {w} {h:.0}" width="{w}" height="{h:.0}" role="img" aria-label="地域別職員時間 Staff hours by area">"#
+    );
+    let _ = write!(
+        s,
+        "<rect x=\"{left}\" y=\"4\" width=\"10\" height=\"10\" fill=\"#9aa5b1\"/><text x=\"{}\" y=\"13\" font-size=\"12\">現在 before</text>\
+         <rect x=\"{}\" y=\"4\" width=\"10\" height=\"10\" fill=\"#2a7f62\"/><text x=\"{}\" y=\"13\" font-size=\"12\">計画後 after</text>",
+        left + 14.0,
+        left + 110.0,
+        left + 124.0
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = 24.0 + i as f64 * (2.0 * bar + gap);
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"13\" text-anchor=\"end\">{}</text>",
+            left - 8.0,
+            y + bar + 4.0,
+            esc(&r.area)
+        );
+        for (j, (v, fill)) in [(r.before, "#9aa5b1"), (r.after, "#2a7f62")].iter().enumerate() {
+            let yy = y + j as f64 * bar;
+            let _ = write!(
+                s,
+                "<rect x=\"{left}\" y=\"{yy:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">{} h</text>",
+                v * scale,
+                bar - 2.0,
+                left + v * scale + 4.0,
+                yy + bar - 4.0,
+                fixed(*v, 0)
+            );
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#2a7f62\">−{} h</text>",
+            w - 60.0,
+            y + bar + 4.0,
+            fixed(r.freed, 0)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}

@@ -170,10 +170,12 @@ impl StaffModel {
     }
 }
 
-/// Contract term in years, at least one: procurement is spread over it.
+/// Contract term in years, to the nearest month and at least one: procurement is
+/// spread over it. (2023-04-01 to 2026-03-31 is three years, leap day or not.)
 pub fn term_years(start: Date, end: Date) -> f64 {
     let days = (day_number(end) - day_number(start)) as f64 + 1.0;
-    (days / 365.25).max(1.0)
+    let months = (days / 365.25 * 12.0).round();
+    (months / 12.0).max(1.0)
 }
 
 /// Days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's algorithm.
@@ -209,7 +211,9 @@ mod tests {
     fn term_counts_whole_years() {
         assert_eq!(day_number(date(1970, 1, 1)), 0);
         assert_eq!(day_number(date(2000, 3, 1)), 11_017);
-        assert!((term_years(date(2024, 4, 1), date(2027, 3, 31)) - 3.0).abs() < 0.01);
+        assert_eq!(term_years(date(2024, 4, 1), date(2027, 3, 31)), 3.0);
+        assert_eq!(term_years(date(2023, 4, 1), date(2026, 3, 31)), 3.0);
+        assert_eq!(term_years(date(2024, 4, 1), date(2026, 9, 30)), 2.5);
         assert_eq!(term_years(date(2024, 4, 1), date(2024, 9, 30)), 1.0);
     }
 

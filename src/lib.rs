@@ -5,6 +5,7 @@
 //! Layers: `model` (domain data) ← `io` (readers, writers) and `validate`;
 //! `solve` is the generic engine and never imports formats.
 
+pub mod bench;
 pub mod geo;
 pub mod model;
 pub mod plan;

@@ -2,7 +2,17 @@
 //! ones, a lower bound on every run, infeasibility diagnosis before solving, and an
 //! independent checker. Knows nothing of wards or file formats (see `problem`).
 
+pub mod cand;
+pub mod check;
+pub mod construct;
+pub mod decompose;
+pub mod diagnose;
+pub mod lagr;
+pub mod lns;
+pub mod local;
+pub mod mip;
 pub mod problem;
+pub mod state;
 
 pub use problem::{Arcs, Hub, HubCount, Problem, ProblemError, Solution, Unit};
 
@@ -66,6 +76,8 @@ pub struct SolveReport {
     /// The mode that actually ran.
     pub mode: Mode,
     pub seconds: f64,
+    /// Where the lower bound comes from ("HiGHS MIP", "LP", "Lagrangian", ...).
+    pub bound_source: &'static str,
 }
 
 impl SolveReport {
@@ -83,13 +95,28 @@ impl SolveReport {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Finding {
     /// Total load exceeds what the allowed number of hubs can hold.
-    CapacityShort { dim: usize, total_load: f64, max_capacity: f64, max_hubs: usize },
+    CapacityShort {
+        dim: usize,
+        total_load: f64,
+        max_capacity: f64,
+        max_hubs: usize,
+    },
     /// A unit is heavier than every hub it may use.
-    UnitTooHeavy { unit: usize, dim: usize, load: f64, largest_capacity: f64 },
+    UnitTooHeavy {
+        unit: usize,
+        dim: usize,
+        load: f64,
+        largest_capacity: f64,
+    },
     /// A unit has no allowed hub.
     NoAllowedHub { unit: usize },
     /// No hub can reach its minimum load even with every unit it may take.
-    MinimumUnreachable { hub: usize, dim: usize, minimum: f64, reachable: f64 },
+    MinimumUnreachable {
+        hub: usize,
+        dim: usize,
+        minimum: f64,
+        reachable: f64,
+    },
     /// Too few hubs can open at all for the required count.
     TooFewHubs { required: usize, available: usize },
     /// Anything else the solver proved infeasible, in words.
@@ -111,7 +138,6 @@ pub enum SolveError {
     Solver(String),
 }
 
-/// Solves a problem. Placeholder until the engine lands.
-pub fn solve(_problem: &Problem, _params: &SolveParams) -> Result<SolveReport, SolveError> {
-    Err(SolveError::Solver("engine not implemented yet".into()))
-}
+pub use run::{auto_mode, lns_params, solve};
+
+mod run;

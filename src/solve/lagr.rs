@@ -1,0 +1,325 @@
+//! Lagrangian lower bound: the assignment rows are dualised (multipliers λ), so each hub
+//! solves a 0-1 knapsack over the units whose cost is below their multiplier
+//! (ALGORITHMS.md §1). The bound is valid for the FULL problem because (a) each hub's
+//! item list holds every unit within radius R of it and λ is clamped to R, so no
+//! omitted unit could enter a knapsack; (b) each knapsack is solved exactly by dynamic
+//! programming, or replaced by its LP relaxation (a larger profit, so a smaller bound)
+//! when the weights are not integers or the table would be too large; (c) only one load
+//! dimension is kept and minimum loads and the own-unit rule are dropped, which only
+//! relaxes the problem further. Multipliers follow subgradient steps with Polyak size.
+
+use super::problem::{Arcs, HubCount, Problem};
+use rayon::prelude::*;
+use rstar::{primitives::GeomWithData, RTree};
+use std::time::Instant;
+
+/// Largest DP table (items × capacity) solved exactly; larger knapsacks use their LP.
+const DP_CELLS: usize = 400_000;
+/// Cap on the stored (hub, unit) items; the radius shrinks until the lists fit.
+const MAX_ITEMS: usize = 60_000_000;
+
+pub struct LagrOutcome {
+    pub bound: f64,
+    pub iterations: usize,
+    /// True when every knapsack of the best iteration was solved exactly.
+    pub exact_knapsacks: bool,
+}
+
+/// Items of hub j: (unit, cost), every allowed unit with cost below `radius`.
+fn hub_items(p: &Problem, radius: f64) -> Vec<Vec<(u32, f64)>> {
+    let n = p.units.len();
+    let m = p.hubs.len();
+    match &p.arcs {
+        Arcs::Euclidean { truncate, max_dist } => {
+            let tree: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
+                p.units
+                    .iter()
+                    .enumerate()
+                    .map(|(u, x)| GeomWithData::new(x.xy.expect("validated"), u as u32))
+                    .collect(),
+            );
+            let r = max_dist.map_or(radius, |md| md.min(radius));
+            (0..m)
+                .into_par_iter()
+                .map(|h| {
+                    let b = p.hubs[h].xy.expect("validated");
+                    let mut v: Vec<(u32, f64)> = tree
+                        .locate_within_distance(b, r * r)
+                        .map(|up| {
+                            let a = up.geom();
+                            let d = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+                            (up.data, if *truncate { d.floor() } else { d })
+                        })
+                        .filter(|&(_, c)| max_dist.is_none_or(|md| c <= md))
+                        .collect();
+                    v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                    v
+                })
+                .collect()
+        }
+        Arcs::Dense { costs } => (0..m)
+            .map(|h| {
+                (0..n)
+                    .map(|u| (u as u32, costs[h * n + u]))
+                    .filter(|x| x.1 < radius)
+                    .collect()
+            })
+            .collect(),
+        Arcs::Sparse { per_unit } => {
+            let mut out = vec![Vec::new(); m];
+            for (u, l) in per_unit.iter().enumerate() {
+                for &(h, c) in l {
+                    if c < radius {
+                        out[h as usize].push((u as u32, c));
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+struct Knap {
+    value: f64,
+    /// (unit, fraction taken)
+    take: Vec<(u32, f64)>,
+    exact: bool,
+}
+
+fn knapsack(
+    items: &[(u32, f64)],
+    lambda: &[f64],
+    w: &[f64],
+    cap: f64,
+    integral: bool,
+    fixed: f64,
+) -> Knap {
+    let mut cand: Vec<(u32, f64, f64)> = items
+        .iter()
+        .filter_map(|&(u, c)| {
+            let r = c - lambda[u as usize];
+            (r < 0.0).then_some((u, -r, w[u as usize]))
+        })
+        .collect();
+    let total_w: f64 = cand.iter().map(|x| x.2).sum();
+    if !cap.is_finite() || total_w <= cap + 1e-9 {
+        let profit: f64 = cand.iter().map(|x| x.1).sum();
+        return Knap {
+            value: fixed - profit,
+            take: cand.iter().map(|x| (x.0, 1.0)).collect(),
+            exact: true,
+        };
+    }
+    let capi = cap.floor().max(0.0) as usize;
+    if integral && cand.len() * (capi + 1) <= DP_CELLS {
+        // 0-1 knapsack DP with a choice table for reconstruction.
+        let k = cand.len();
+        let mut best = vec![0.0f64; capi + 1];
+        let mut choose = vec![false; k * (capi + 1)];
+        for (i, &(_, prof, wt)) in cand.iter().enumerate() {
+            let wt = wt as usize;
+            if wt > capi {
+                continue;
+            }
+            for c in (wt..=capi).rev() {
+                let v = best[c - wt] + prof;
+                if v > best[c] {
+                    best[c] = v;
+                    choose[i * (capi + 1) + c] = true;
+                }
+            }
+        }
+        let mut c = capi;
+        let mut take = Vec::new();
+        for i in (0..k).rev() {
+            if choose[i * (capi + 1) + c] {
+                take.push((cand[i].0, 1.0));
+                c -= cand[i].2 as usize;
+            }
+        }
+        return Knap {
+            value: fixed - best[capi],
+            take,
+            exact: true,
+        };
+    }
+    // LP relaxation: by profit per weight, the last item fractional.
+    cand.sort_by(|a, b| (b.1 * a.2).total_cmp(&(a.1 * b.2)).then(a.0.cmp(&b.0)));
+    let mut room = cap;
+    let mut profit = 0.0;
+    let mut take = Vec::new();
+    for &(u, prof, wt) in &cand {
+        if wt <= room {
+            room -= wt;
+            profit += prof;
+            take.push((u, 1.0));
+        } else {
+            if wt > 0.0 && room > 0.0 {
+                let f = room / wt;
+                profit += prof * f;
+                take.push((u, f));
+            }
+            break;
+        }
+    }
+    Knap {
+        value: fixed - profit,
+        take,
+        exact: false,
+    }
+}
+
+/// Chooses hubs for the relaxed count rule; returns their indices.
+fn pick_hubs(v: &[f64], count: HubCount) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
+    let (lo, hi) = match count {
+        HubCount::Free => (0, v.len()),
+        HubCount::Exact(k) => (k, k),
+        HubCount::Range(lo, hi) => (lo, hi),
+    };
+    let mut out = Vec::new();
+    for (i, &j) in order.iter().enumerate() {
+        if i < lo || (i < hi && v[j] < 0.0) {
+            out.push(j);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// Runs the subgradient method until the deadline. `ub` is the incumbent objective and
+/// `start` the incumbent's assignment costs (a good first λ).
+pub fn lagrangian_bound(
+    p: &Problem,
+    ub: f64,
+    start: &[f64],
+    deadline: Instant,
+    integral_costs: bool,
+    pool: &rayon::ThreadPool,
+) -> LagrOutcome {
+    let n = p.units.len();
+    let dims = p.dims();
+    // The tightest dimension is kept; the others are relaxed away.
+    let mut dim = None;
+    let mut tight = -1.0;
+    for d in 0..dims {
+        let total: f64 = p.units.iter().map(|u| u.load[d]).sum();
+        let caps: Vec<f64> = p
+            .hubs
+            .iter()
+            .map(|h| h.capacity[d])
+            .filter(|c| c.is_finite())
+            .collect();
+        if caps.len() == p.hubs.len() && !caps.is_empty() {
+            let avg = caps.iter().sum::<f64>() / caps.len() as f64;
+            if total / avg > tight {
+                tight = total / avg;
+                dim = Some(d);
+            }
+        }
+    }
+    let w: Vec<f64> = p
+        .units
+        .iter()
+        .map(|u| dim.map_or(0.0, |d| u.load[d]))
+        .collect();
+    let caps: Vec<f64> = p
+        .hubs
+        .iter()
+        .map(|h| dim.map_or(f64::INFINITY, |d| h.capacity[d]))
+        .collect();
+    let integral = w.iter().all(|x| x.fract() == 0.0 && *x >= 0.0);
+    // Radius: generous around the incumbent's costs, shrunk until the lists fit.
+    let mut sorted: Vec<f64> = start.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let q = sorted
+        .get(((n as f64) * 0.995) as usize)
+        .copied()
+        .or(sorted.last().copied())
+        .unwrap_or(0.0);
+    let mut radius = match p.arcs {
+        Arcs::Euclidean { .. } => (2.0 * q).max(1e-9),
+        _ => f64::INFINITY,
+    };
+    let items = pool.install(|| loop {
+        let it = hub_items(p, radius);
+        let total: usize = it.iter().map(|l| l.len()).sum();
+        if total <= MAX_ITEMS || !radius.is_finite() {
+            break it;
+        }
+        radius *= 0.7;
+    });
+    // With floored costs an omitted unit (distance > radius) costs at least
+    // floor(radius); λ may not exceed that, or it could have entered a knapsack.
+    let clamp = match p.arcs {
+        Arcs::Euclidean { truncate: true, .. } => radius.floor(),
+        _ => radius,
+    };
+    let mut lambda: Vec<f64> = start.iter().map(|&c| c.min(clamp)).collect();
+    let mut best = f64::NEG_INFINITY;
+    let mut best_exact = true;
+    let mut theta = 1.0;
+    let mut stall = 0;
+    let mut iterations = 0;
+    while Instant::now() < deadline && theta > 1e-4 {
+        iterations += 1;
+        let ks: Vec<Knap> = pool.install(|| {
+            (0..p.hubs.len())
+                .into_par_iter()
+                .map(|j| {
+                    knapsack(
+                        &items[j],
+                        &lambda,
+                        &w,
+                        caps[j],
+                        integral,
+                        p.hubs[j].fixed_cost,
+                    )
+                })
+                .collect()
+        });
+        let v: Vec<f64> = ks.iter().map(|k| k.value).collect();
+        let chosen = pick_hubs(&v, p.hub_count);
+        let lsum: f64 = lambda.iter().sum();
+        let l = lsum + chosen.iter().map(|&j| v[j]).sum::<f64>();
+        if l > best + 1e-9 * best.abs().max(1.0) {
+            best = l;
+            best_exact = chosen.iter().all(|&j| ks[j].exact);
+            stall = 0;
+        } else {
+            stall += 1;
+            if stall >= 20 {
+                theta *= 0.5;
+                stall = 0;
+            }
+        }
+        if (ub - best) <= 1e-6 * ub.abs().max(1.0) {
+            break;
+        }
+        let mut g = vec![1.0; n];
+        for &j in &chosen {
+            for &(u, f) in &ks[j].take {
+                g[u as usize] -= f;
+            }
+        }
+        let norm: f64 = g.iter().map(|x| x * x).sum();
+        if norm <= 1e-12 {
+            break;
+        }
+        let t = theta * (ub - l).max(1e-9 * ub.abs().max(1.0)) / norm;
+        for (li, gi) in lambda.iter_mut().zip(&g) {
+            *li = (*li + t * gi).min(clamp);
+        }
+    }
+    if integral_costs && best.is_finite() {
+        // Every objective value is an integer, so the bound may be rounded up.
+        best = (best - 1e-6).ceil();
+    }
+    LagrOutcome {
+        bound: best,
+        iterations,
+        exact_knapsacks: best_exact,
+    }
+}

@@ -1,0 +1,264 @@
+//! Large-neighbourhood search in the style of Gnägi & Baumann (2021): a neighbourhood is
+//! a seed hub plus its nearest open hubs; their units are re-optimised by the compact
+//! MIP over the open hubs and the closed candidate hubs near them, warm-started from the
+//! incumbent. Neighbourhoods of one round are pairwise disjoint in units and hubs and
+//! are solved in parallel (one HiGHS thread each); improvements are applied in index
+//! order, so the result does not depend on the thread count.
+
+use super::cand::Candidates;
+use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
+use super::problem::HubCount;
+use super::state::State;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use std::time::Instant;
+
+pub struct LnsParams {
+    pub seed: u64,
+    /// Units per neighbourhood, doubled when every hub is tabu.
+    pub target_units: usize,
+    pub max_units: usize,
+    /// Closed candidate hubs per unit offered to the sub-MIP.
+    pub hub_cands: usize,
+    pub neighbourhoods_per_round: usize,
+    pub node_limit: i64,
+    pub sub_time_limit: f64,
+    /// Stop after this many rounds (a work limit, for reproducible runs and benches).
+    pub max_rounds: u64,
+}
+
+struct Hood {
+    units: Vec<usize>,
+    open: Vec<usize>,
+    sub: Sub,
+    start: Vec<u32>,
+    cost: f64,
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Nearest open hubs of `g`, judged by what its members would pay to use them.
+fn near_open(st: &State, cand: &Candidates, g: usize, taken: &[bool]) -> Vec<usize> {
+    let mut best: Vec<(f64, usize)> = Vec::new();
+    for &v in &st.members[g] {
+        for &(h, c) in &cand.per_unit[v as usize] {
+            let h = h as usize;
+            if h == g || !st.is_open(h) || taken[h] {
+                continue;
+            }
+            match best.iter_mut().find(|x| x.1 == h) {
+                Some(x) => x.0 = x.0.min(c),
+                None => best.push((c, h)),
+            }
+        }
+    }
+    best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    best.into_iter().map(|x| x.1).collect()
+}
+
+fn build_hood(
+    st: &State,
+    cand: &Candidates,
+    seed: usize,
+    target: usize,
+    taken: &mut [bool],
+    lp: &LnsParams,
+) -> Option<Hood> {
+    let p = st.p;
+    let mut open = vec![seed];
+    taken[seed] = true;
+    let mut n_units = st.members[seed].len();
+    // Grow ring by ring: the nearest open hubs of the hubs already in.
+    let mut frontier = 0;
+    while n_units < target && frontier < open.len() {
+        for h in near_open(st, cand, open[frontier], taken) {
+            if n_units >= target {
+                break;
+            }
+            if taken[h] {
+                continue;
+            }
+            taken[h] = true;
+            open.push(h);
+            n_units += st.members[h].len();
+        }
+        frontier += 1;
+    }
+    open.sort_unstable();
+    let mut units: Vec<usize> = open
+        .iter()
+        .flat_map(|&h| st.members[h].iter().map(|&v| v as usize))
+        .collect();
+    units.sort_unstable();
+    // Candidate hubs: the open ones plus closed hubs near the units, not claimed by
+    // another neighbourhood of this round.
+    let mut hubs = open.clone();
+    for &v in &units {
+        for &(h, _) in cand.per_unit[v].iter().take(lp.hub_cands) {
+            let h = h as usize;
+            if !taken[h] && !st.is_open(h) {
+                taken[h] = true;
+                hubs.push(h);
+            }
+        }
+    }
+    hubs.sort_unstable();
+    let local = |h: usize| hubs.binary_search(&h).ok();
+    let mut arcs = Vec::with_capacity(units.len());
+    let mut start = Vec::with_capacity(units.len());
+    for &v in &units {
+        let mut a: Vec<(u32, f64)> = cand.per_unit[v]
+            .iter()
+            .filter_map(|&(h, c)| local(h as usize).map(|j| (j as u32, c)))
+            .collect();
+        let g = st.assign[v] as usize;
+        let jg = local(g).expect("own hub is in the neighbourhood") as u32;
+        if !a.iter().any(|x| x.0 == jg) {
+            a.push((jg, st.acost[v]));
+        }
+        start.push(jg);
+        arcs.push(a);
+    }
+    let cost: f64 = units.iter().map(|&v| st.acost[v]).sum::<f64>()
+        + open.iter().map(|&h| p.hubs[h].fixed_cost).sum::<f64>();
+    let outside = st.n_open - open.len();
+    let count = match p.hub_count {
+        HubCount::Free => HubCount::Free,
+        HubCount::Exact(_) => HubCount::Exact(open.len()),
+        HubCount::Range(lo, hi) => {
+            HubCount::Range(lo.saturating_sub(outside), hi.saturating_sub(outside))
+        }
+    };
+    Some(Hood {
+        units,
+        open,
+        sub: Sub {
+            units: Vec::new(),
+            hubs,
+            arcs,
+            count,
+        },
+        start,
+        cost,
+    })
+}
+
+/// Runs LNS rounds until the deadline. Returns the number of improving neighbourhoods.
+pub fn lns(
+    st: &mut State,
+    cand: &Candidates,
+    lp: &LnsParams,
+    deadline: Instant,
+    pool: &rayon::ThreadPool,
+) -> usize {
+    let p = st.p;
+    let m = p.hubs.len();
+    let mut tabu = vec![false; m];
+    let mut target = lp.target_units;
+    let mut improved = 0usize;
+    let mut round = 0u64;
+    while Instant::now() < deadline && round < lp.max_rounds {
+        round += 1;
+        let mut rng = ChaCha8Rng::seed_from_u64(mix(lp.seed, round));
+        let mut taken = vec![false; m];
+        let mut free: Vec<usize> = (0..m).filter(|&h| st.is_open(h) && !tabu[h]).collect();
+        if free.is_empty() {
+            if target >= lp.max_units.min(p.units.len()) {
+                // Every neighbourhood size has been tried on every hub.
+                break;
+            }
+            target = (target * 2).min(lp.max_units);
+            tabu.iter_mut().for_each(|t| *t = false);
+            continue;
+        }
+        let mut hoods = Vec::new();
+        while hoods.len() < lp.neighbourhoods_per_round && !free.is_empty() {
+            let i = rng.random_range(0..free.len());
+            let seed = free.swap_remove(i);
+            if taken[seed] {
+                continue;
+            }
+            if let Some(mut h) = build_hood(st, cand, seed, target, &mut taken, lp) {
+                h.sub.units = h.units.clone();
+                hoods.push((seed, h));
+            }
+            free.retain(|&h| !taken[h]);
+        }
+        let remaining = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        if remaining <= 0.05 {
+            break;
+        }
+        let opts = MipOptions {
+            time_limit: lp.sub_time_limit.min(remaining),
+            rel_gap: 1e-4,
+            seed: lp.seed,
+            node_limit: Some(lp.node_limit),
+            relax: false,
+        };
+        let results: Vec<Option<(f64, Vec<u32>)>> = pool.install(|| {
+            hoods
+                .par_iter()
+                .map(|(_, h)| {
+                    let r = solve_sub(p, &h.sub, Some(&h.start), &opts).ok()?;
+                    match r.status {
+                        MipStatus::Optimal | MipStatus::Feasible => Some((r.objective, r.assign?)),
+                        _ => None,
+                    }
+                })
+                .collect()
+        });
+        for ((seed, h), r) in hoods.iter().zip(results) {
+            let better = r
+                .as_ref()
+                .is_some_and(|(obj, _)| *obj < h.cost - 1e-6 * h.cost.abs().max(1.0));
+            if !better {
+                for &o in &h.open {
+                    tabu[o] = true;
+                }
+                tabu[*seed] = true;
+                continue;
+            }
+            let (_, assign) = r.expect("checked");
+            let snapshot_cost = st.cost;
+            let old: Vec<u32> = h.units.iter().map(|&v| st.assign[v]).collect();
+            for &v in &h.units {
+                st.take(v);
+            }
+            let mut ok = true;
+            for (&v, &g) in h.units.iter().zip(&assign) {
+                match p.cost(v, g as usize) {
+                    Some(c) => st.put(v, g as usize, c),
+                    None => ok = false,
+                }
+            }
+            ok &= st.count_ok();
+            if !ok || st.cost >= snapshot_cost {
+                for &v in &h.units {
+                    if st.assign[v] != super::state::NONE {
+                        st.take(v);
+                    }
+                }
+                for (&v, &g) in h.units.iter().zip(&old) {
+                    let c = p.cost(v, g as usize).expect("was assigned");
+                    st.put(v, g as usize, c);
+                }
+                continue;
+            }
+            improved += 1;
+            // New hubs start fresh; hubs that closed lose their tabu mark.
+            for &v in &h.units {
+                tabu[st.assign[v] as usize] = false;
+            }
+        }
+        st.recompute_cost();
+    }
+    improved
+}

@@ -1,0 +1,445 @@
+//! The solve pipeline: diagnosis, candidates, construction, local search, then either
+//! the compact MIP (exact mode) or LNS plus a Lagrangian/LP bound (heuristic mode), and
+//! finally the independent checker on the returned plan.
+
+use super::cand::{full_arc_count, Candidates};
+use super::check::check;
+use super::construct::{construct, inverse};
+use super::decompose::{components, restrict};
+use super::diagnose::diagnose;
+use super::lagr::lagrangian_bound;
+use super::lns::{lns, LnsParams};
+use super::local::local_search;
+use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
+use super::problem::{Arcs, HubCount, Problem, Solution};
+use super::state::State;
+use super::{Diagnosis, Finding, Mode, SolveError, SolveParams, SolveReport, Status};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::time::{Duration, Instant};
+
+/// Auto mode solves the compact MIP exactly up to this many allowed arcs.
+pub const AUTO_EXACT_ARCS: usize = 60_000;
+/// Heuristic mode adds the LP bound of the full model up to this many arcs.
+pub const LP_BOUND_ARCS: usize = 250_000;
+
+fn say(params: &SolveParams, msg: &str) {
+    if let Some(f) = &params.progress {
+        f(msg);
+    }
+}
+
+/// Which mode Auto picks for this problem.
+pub fn auto_mode(p: &Problem) -> Mode {
+    if full_arc_count(p) <= AUTO_EXACT_ARCS {
+        Mode::Exact
+    } else {
+        Mode::Heuristic
+    }
+}
+
+fn integral_costs(p: &Problem) -> bool {
+    let fixed = p.hubs.iter().all(|h| h.fixed_cost.fract() == 0.0);
+    fixed
+        && match &p.arcs {
+            Arcs::Euclidean { truncate, .. } => *truncate,
+            Arcs::Dense { costs } => costs.iter().all(|c| c.fract() == 0.0),
+            Arcs::Sparse { per_unit } => per_unit.iter().flatten().all(|c| c.1.fract() == 0.0),
+        }
+}
+
+/// Candidate list length for the heuristics: enough to see several open hubs.
+fn heuristic_k(p: &Problem) -> usize {
+    let m = p.hubs.len();
+    let open = match p.hub_count {
+        HubCount::Exact(k) | HubCount::Range(_, k) => k.max(1),
+        HubCount::Free => (m / 4).max(1),
+    };
+    (8 * m / open).clamp(24, 80).min(m)
+}
+
+pub fn solve(problem: &Problem, params: &SolveParams) -> Result<SolveReport, SolveError> {
+    let t0 = Instant::now();
+    let diagnosis = diagnose(problem);
+    if !diagnosis.findings.is_empty() {
+        return Err(SolveError::Infeasible(diagnosis));
+    }
+    if let Some(parts) = components(problem) {
+        return solve_parts(problem, params, parts, t0);
+    }
+    solve_one(problem, params, t0)
+}
+
+/// Solves independent parts one after the other, each with a share of the time in
+/// proportion to its arcs, and joins the plans; bounds add up.
+fn solve_parts(
+    problem: &Problem,
+    params: &SolveParams,
+    parts: Vec<(Vec<usize>, Vec<usize>)>,
+    t0: Instant,
+) -> Result<SolveReport, SolveError> {
+    let weight = |units: &[usize]| -> usize {
+        match &problem.arcs {
+            Arcs::Sparse { per_unit } => units
+                .iter()
+                .map(|&u| per_unit[u].len())
+                .sum::<usize>()
+                .max(1),
+            _ => units.len(),
+        }
+    };
+    let mut assign = vec![0u32; problem.units.len()];
+    let mut bound = 0.0;
+    let mut modes = Vec::new();
+    let mut sources = Vec::new();
+    say(
+        params,
+        &format!("{}: {} independent parts", problem.name, parts.len()),
+    );
+    for (k, (units, hubs)) in parts.iter().enumerate() {
+        let left = params.time_limit.saturating_sub(t0.elapsed());
+        let rest_w: usize = parts[k..].iter().map(|(u, _)| weight(u)).sum();
+        let share = left.mul_f64(weight(units) as f64 / rest_w.max(1) as f64);
+        let sub = restrict(problem, units, hubs, k);
+        let prm = SolveParams {
+            time_limit: share,
+            ..params.clone()
+        };
+        let rep = solve_one(&sub, &prm, Instant::now())?;
+        for (i, &u) in units.iter().enumerate() {
+            assign[u] = hubs[rep.solution.assign[i] as usize] as u32;
+        }
+        bound += rep.lower_bound;
+        modes.push(rep.mode);
+        sources.push(rep.bound_source);
+    }
+    let mode = if modes.iter().all(|m| *m == Mode::Exact) {
+        Mode::Exact
+    } else {
+        Mode::Heuristic
+    };
+    let source = if sources.iter().all(|s| *s == sources[0]) {
+        sources[0]
+    } else {
+        "sum of part bounds"
+    };
+    finish(
+        problem,
+        params,
+        Solution { assign },
+        bound,
+        source,
+        mode,
+        t0,
+    )
+}
+
+fn solve_one(
+    problem: &Problem,
+    params: &SolveParams,
+    t0: Instant,
+) -> Result<SolveReport, SolveError> {
+    let deadline = t0 + params.time_limit;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(params.threads.max(1))
+        .build()
+        .map_err(|e| SolveError::Solver(format!("thread pool: {e}")))?;
+    let mode = match params.mode {
+        Mode::Auto => auto_mode(problem),
+        m => m,
+    };
+    let n = problem.units.len();
+    if n == 0 {
+        return Ok(SolveReport {
+            solution: Solution { assign: Vec::new() },
+            objective: 0.0,
+            lower_bound: 0.0,
+            status: Status::Optimal,
+            mode,
+            seconds: t0.elapsed().as_secs_f64(),
+            bound_source: "empty problem",
+        });
+    }
+    let k = heuristic_k(problem);
+    let cand = Candidates::build(problem, k);
+    let inv = inverse(&cand, problem.hubs.len());
+    say(
+        params,
+        &format!(
+            "{}: {} units, {} hubs, {} candidate arcs, mode {:?}",
+            problem.name,
+            n,
+            problem.hubs.len(),
+            cand.arcs(),
+            mode
+        ),
+    );
+    let total = params.time_limit.as_secs_f64();
+    let ls_deadline = t0 + Duration::from_secs_f64(total * 0.3);
+    let mut best: Option<State> = None;
+    for attempt in 0..8u64 {
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(1_000_003).wrapping_add(attempt));
+        if let Some(mut st) = construct(problem, &cand, &inv, &mut rng) {
+            local_search(&mut st, &cand, &inv, ls_deadline);
+            if best.as_ref().is_none_or(|b| st.cost < b.cost) {
+                best = Some(st);
+            }
+            if attempt >= 2 || Instant::now() >= ls_deadline {
+                break;
+            }
+        }
+        if Instant::now() >= ls_deadline {
+            break;
+        }
+    }
+    if let Some(b) = &best {
+        say(
+            params,
+            &format!(
+                "construction + local search: {:.2} after {:.1}s",
+                b.cost,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
+    }
+    let int_costs = integral_costs(problem);
+    match mode {
+        Mode::Exact | Mode::Auto => {
+            exact(problem, params, best, &cand, t0, deadline, &pool, int_costs)
+        }
+        Mode::Heuristic => {
+            let Some(st) = best else {
+                return Err(SolveError::NoSolution);
+            };
+            heuristic(problem, params, st, &cand, t0, deadline, &pool, int_costs)
+        }
+    }
+}
+
+pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
+    LnsParams {
+        seed: params.seed,
+        target_units: 120.min(p.units.len()),
+        max_units: 480,
+        hub_cands: 6,
+        // Fixed, not tied to the thread count, so results do not depend on it.
+        neighbourhoods_per_round: 4,
+        node_limit: 500,
+        sub_time_limit: sub_time,
+        max_rounds: u64::MAX,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn exact(
+    p: &Problem,
+    params: &SolveParams,
+    best: Option<State>,
+    cand: &Candidates,
+    t0: Instant,
+    deadline: Instant,
+    pool: &rayon::ThreadPool,
+    int_costs: bool,
+) -> Result<SolveReport, SolveError> {
+    let mut best = best;
+    // A short LNS first on larger problems: the MIP's tree search profits from a good
+    // incumbent far more than from the same seconds of branching.
+    if let Some(st) = best.as_mut() {
+        if p.units.len() > 150 {
+            let total = params.time_limit.as_secs_f64();
+            let until = Instant::now() + Duration::from_secs_f64(total * 0.25);
+            lns(
+                st,
+                cand,
+                &lns_params(p, params, 2.0),
+                until.min(deadline),
+                pool,
+            );
+            say(
+                params,
+                &format!(
+                    "LNS: {:.2} after {:.1}s",
+                    st.cost,
+                    t0.elapsed().as_secs_f64()
+                ),
+            );
+        }
+    }
+    let full = Candidates::build(p, usize::MAX);
+    let sub = Sub {
+        units: (0..p.units.len()).collect(),
+        hubs: (0..p.hubs.len()).collect(),
+        arcs: full.per_unit.clone(),
+        count: p.hub_count,
+    };
+    let start = best.as_ref().map(|st| st.assign.clone());
+    let remaining = deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64();
+    let opts = MipOptions {
+        time_limit: remaining.max(0.5),
+        rel_gap: params.rel_gap,
+        seed: params.seed,
+        node_limit: None,
+        relax: false,
+    };
+    let r = pool
+        .install(|| solve_sub(p, &sub, start.as_deref(), &opts))
+        .map_err(SolveError::Solver)?;
+    let mut bound = r.bound;
+    let mut source = "HiGHS MIP dual bound";
+    let solution = match (r.status, r.assign) {
+        (MipStatus::Infeasible, _) => {
+            return Err(SolveError::Infeasible(Diagnosis {
+                findings: vec![Finding::Other(
+                    "the MIP solver proved that no plan satisfies every limit".into(),
+                )],
+            }))
+        }
+        (_, Some(a))
+            if best
+                .as_ref()
+                .is_none_or(|b| r.objective <= b.cost + 1e-9 * b.cost.abs().max(1.0)) =>
+        {
+            Solution { assign: a }
+        }
+        _ => match best {
+            Some(b) => b.solution(),
+            None => return Err(SolveError::NoSolution),
+        },
+    };
+    if int_costs && bound.is_finite() {
+        bound = (bound - 1e-6).ceil();
+    }
+    if !bound.is_finite() {
+        source = "none";
+    }
+    finish(p, params, solution, bound, source, Mode::Exact, t0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn heuristic(
+    p: &Problem,
+    params: &SolveParams,
+    mut st: State,
+    cand: &Candidates,
+    t0: Instant,
+    deadline: Instant,
+    pool: &rayon::ThreadPool,
+    int_costs: bool,
+) -> Result<SolveReport, SolveError> {
+    let total = params.time_limit.as_secs_f64();
+    let bound_budget = total * 0.25;
+    let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
+    let improved = lns(
+        &mut st,
+        cand,
+        &lns_params(p, params, 5.0),
+        lns_deadline,
+        pool,
+    );
+    say(
+        params,
+        &format!(
+            "LNS: {:.2} after {:.1}s ({improved} improving neighbourhoods)",
+            st.cost,
+            t0.elapsed().as_secs_f64()
+        ),
+    );
+    let mut bound = f64::NEG_INFINITY;
+    let mut source = "none";
+    if full_arc_count(p) <= LP_BOUND_ARCS {
+        let full = Candidates::build(p, usize::MAX);
+        let sub = Sub {
+            units: (0..p.units.len()).collect(),
+            hubs: (0..p.hubs.len()).collect(),
+            arcs: full.per_unit,
+            count: p.hub_count,
+        };
+        let remaining = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+            * 0.5;
+        let opts = MipOptions {
+            time_limit: remaining.max(0.5),
+            rel_gap: 0.0,
+            seed: params.seed,
+            node_limit: None,
+            relax: true,
+        };
+        if let Ok(r) = pool.install(|| solve_sub(p, &sub, None, &opts)) {
+            if r.bound.is_finite() {
+                bound = r.bound;
+                source = "LP relaxation";
+            }
+        }
+    }
+    let start: Vec<f64> = st.acost.clone();
+    let lag = lagrangian_bound(
+        p,
+        st.cost,
+        &start,
+        deadline.max(Instant::now() + Duration::from_millis(200)),
+        int_costs,
+        pool,
+    );
+    say(
+        params,
+        &format!(
+            "Lagrangian bound {:.2} ({} iterations)",
+            lag.bound, lag.iterations
+        ),
+    );
+    if lag.bound > bound {
+        bound = lag.bound;
+        source = if lag.exact_knapsacks {
+            "Lagrangian (exact knapsacks)"
+        } else {
+            "Lagrangian (LP knapsacks)"
+        };
+    }
+    if int_costs && bound.is_finite() {
+        bound = (bound - 1e-6).ceil();
+    }
+    finish(p, params, st.solution(), bound, source, Mode::Heuristic, t0)
+}
+
+fn finish(
+    p: &Problem,
+    params: &SolveParams,
+    solution: Solution,
+    bound: f64,
+    source: &'static str,
+    mode: Mode,
+    t0: Instant,
+) -> Result<SolveReport, SolveError> {
+    let rep = check(p, &solution);
+    if !rep.feasible {
+        return Err(SolveError::Solver(format!(
+            "the checker rejected the plan: {}",
+            rep.violations.join("; ")
+        )));
+    }
+    let objective = rep.objective;
+    let lower_bound = bound.min(objective);
+    let gap = if objective.abs() < 1e-9 {
+        0.0
+    } else {
+        (objective - lower_bound) / objective.abs()
+    };
+    let status = if gap <= params.rel_gap + 1e-12 {
+        Status::Optimal
+    } else {
+        Status::Feasible
+    };
+    Ok(SolveReport {
+        solution,
+        objective,
+        lower_bound,
+        status,
+        mode,
+        seconds: t0.elapsed().as_secs_f64(),
+        bound_source: source,
+    })
+}

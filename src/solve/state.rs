@@ -1,0 +1,162 @@
+//! The incremental search state shared by construction, local search and LNS: the
+//! assignment plus per-hub loads, unit counts and member lists, so that a move is
+//! evaluated in O(dims) before it is applied.
+
+use super::problem::{HubCount, Problem, Solution};
+
+pub const NONE: u32 = u32::MAX;
+const EPS: f64 = 1e-9;
+
+#[derive(Clone)]
+pub struct State<'a> {
+    pub p: &'a Problem,
+    pub assign: Vec<u32>,
+    /// Assignment cost of each unit (0 when unassigned).
+    pub acost: Vec<f64>,
+    pub load: Vec<f64>,
+    pub members: Vec<Vec<u32>>,
+    pub n_open: usize,
+    pub cost: f64,
+    dims: usize,
+}
+
+impl<'a> State<'a> {
+    pub fn empty(p: &'a Problem) -> State<'a> {
+        let m = p.hubs.len();
+        State {
+            p,
+            assign: vec![NONE; p.units.len()],
+            acost: vec![0.0; p.units.len()],
+            load: vec![0.0; m * p.dims()],
+            members: vec![Vec::new(); m],
+            n_open: 0,
+            cost: 0.0,
+            dims: p.dims(),
+        }
+    }
+
+    /// Builds the state of a complete solution (every arc must be allowed).
+    pub fn from_solution(p: &'a Problem, s: &Solution) -> State<'a> {
+        let mut st = State::empty(p);
+        for (u, &h) in s.assign.iter().enumerate() {
+            let c = p.cost(u, h as usize).unwrap_or(f64::INFINITY);
+            st.put(u, h as usize, c);
+        }
+        st
+    }
+
+    pub fn solution(&self) -> Solution {
+        Solution {
+            assign: self.assign.clone(),
+        }
+    }
+
+    pub fn is_open(&self, h: usize) -> bool {
+        !self.members[h].is_empty()
+    }
+
+    pub fn load(&self, h: usize) -> &[f64] {
+        &self.load[h * self.dims..(h + 1) * self.dims]
+    }
+
+    /// Would hub `h` stay within capacity after adding unit `u`?
+    pub fn fits(&self, u: usize, h: usize) -> bool {
+        let hub = &self.p.hubs[h];
+        let l = &self.p.units[u].load;
+        (0..self.dims).all(|d| {
+            self.load[h * self.dims + d] + l[d]
+                <= hub.capacity[d] + EPS * hub.capacity[d].abs().max(1.0)
+        })
+    }
+
+    /// Would hub `h` stay above its minimum after removing unit `u` (or become empty)?
+    pub fn can_release(&self, u: usize, h: usize) -> bool {
+        if self.members[h].len() == 1 {
+            return true;
+        }
+        let hub = &self.p.hubs[h];
+        let l = &self.p.units[u].load;
+        if self.p.hub_serves_own_unit && hub.own_unit == Some(u) {
+            return false;
+        }
+        (0..self.dims).all(|d| {
+            self.load[h * self.dims + d] - l[d]
+                >= hub.min_load[d] - EPS * hub.min_load[d].abs().max(1.0)
+        })
+    }
+
+    /// May the open-hub count change by `delta`?
+    pub fn count_allows(&self, delta: i64) -> bool {
+        let k = self.n_open as i64 + delta;
+        match self.p.hub_count {
+            HubCount::Free => true,
+            HubCount::Exact(p) => k == p as i64 || delta == 0,
+            HubCount::Range(lo, hi) => (k >= lo as i64 && k <= hi as i64) || delta == 0,
+        }
+    }
+
+    /// Does the open-hub count satisfy the problem?
+    pub fn count_ok(&self) -> bool {
+        let k = self.n_open;
+        match self.p.hub_count {
+            HubCount::Free => true,
+            HubCount::Exact(p) => k == p,
+            HubCount::Range(lo, hi) => lo <= k && k <= hi,
+        }
+    }
+
+    pub fn put(&mut self, u: usize, h: usize, c: f64) {
+        debug_assert_eq!(self.assign[u], NONE);
+        if self.members[h].is_empty() {
+            self.n_open += 1;
+            self.cost += self.p.hubs[h].fixed_cost;
+        }
+        self.assign[u] = h as u32;
+        self.acost[u] = c;
+        self.cost += c;
+        self.members[h].push(u as u32);
+        for d in 0..self.dims {
+            self.load[h * self.dims + d] += self.p.units[u].load[d];
+        }
+    }
+
+    pub fn take(&mut self, u: usize) -> usize {
+        let h = self.assign[u] as usize;
+        debug_assert_ne!(self.assign[u], NONE);
+        self.assign[u] = NONE;
+        self.cost -= self.acost[u];
+        self.acost[u] = 0.0;
+        let pos = self.members[h]
+            .iter()
+            .position(|&v| v as usize == u)
+            .expect("member");
+        self.members[h].swap_remove(pos);
+        for d in 0..self.dims {
+            self.load[h * self.dims + d] -= self.p.units[u].load[d];
+        }
+        if self.members[h].is_empty() {
+            self.n_open -= 1;
+            self.cost -= self.p.hubs[h].fixed_cost;
+            for d in 0..self.dims {
+                self.load[h * self.dims + d] = 0.0;
+            }
+        }
+        h
+    }
+
+    pub fn shift(&mut self, u: usize, h: usize, c: f64) {
+        self.take(u);
+        self.put(u, h, c);
+    }
+
+    /// Recomputes the cost from scratch (guards against drift of the running sum).
+    pub fn recompute_cost(&mut self) {
+        let mut c: f64 = self.acost.iter().sum();
+        for (h, mem) in self.members.iter().enumerate() {
+            if !mem.is_empty() {
+                c += self.p.hubs[h].fixed_cost;
+            }
+        }
+        self.cost = c;
+    }
+}

@@ -1,0 +1,275 @@
+//! End-to-end engine tests: tiny random instances against brute force, determinism,
+//! infeasibility diagnosis, and pmedcap1 instance 1. Every solution is re-checked.
+
+use matome::solve::check::check;
+use matome::solve::{
+    solve, Arcs, Finding, Hub, HubCount, Mode, Problem, Solution, SolveError, SolveParams,
+    SolveReport, Unit,
+};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::time::Duration;
+
+/// Tiny problem with two load dimensions, fixed costs, minimum loads, sparse arcs and
+/// the own-unit rule, so that every constraint kind is exercised.
+fn tiny(seed: u64, count: HubCount, own_rule: bool) -> Problem {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n = 7;
+    let m = 4;
+    let units: Vec<Unit> = (0..n)
+        .map(|i| Unit {
+            name: format!("u{i}"),
+            load: vec![
+                rng.random_range(1..10) as f64,
+                rng.random_range(1..5) as f64,
+            ],
+            xy: None,
+        })
+        .collect();
+    let hubs: Vec<Hub> = (0..m)
+        .map(|j| Hub {
+            name: format!("h{j}"),
+            fixed_cost: rng.random_range(0..30) as f64,
+            capacity: vec![
+                rng.random_range(18..30) as f64,
+                rng.random_range(8..14) as f64,
+            ],
+            min_load: vec![if j == 0 { 6.0 } else { 0.0 }, 0.0],
+            xy: None,
+            own_unit: Some(j),
+        })
+        .collect();
+    let per_unit = (0..n)
+        .map(|u| {
+            (0..m as u32)
+                .filter(|&h| h as usize == u || rng.random::<f64>() < 0.8)
+                .map(|h| (h, rng.random_range(0..40) as f64))
+                .collect()
+        })
+        .collect();
+    Problem::new(
+        "tiny",
+        vec!["hours".into(), "yen".into()],
+        units,
+        hubs,
+        Arcs::Sparse { per_unit },
+        count,
+        own_rule,
+    )
+    .unwrap()
+}
+
+fn brute_force(p: &Problem) -> Option<f64> {
+    let n = p.units.len();
+    let m = p.hubs.len();
+    let mut best: Option<f64> = None;
+    let mut a = vec![0u32; n];
+    loop {
+        let r = check(p, &Solution { assign: a.clone() });
+        if r.feasible && best.is_none_or(|b| r.objective < b) {
+            best = Some(r.objective);
+        }
+        let mut i = 0;
+        loop {
+            if i == n {
+                return best;
+            }
+            a[i] += 1;
+            if (a[i] as usize) < m {
+                break;
+            }
+            a[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+fn params(mode: Mode, seed: u64) -> SolveParams {
+    SolveParams {
+        time_limit: Duration::from_secs(10),
+        rel_gap: 1e-6,
+        seed,
+        threads: 1,
+        mode,
+        progress: None,
+    }
+}
+
+fn checked(p: &Problem, r: &SolveReport) {
+    let c = check(p, &r.solution);
+    assert!(c.feasible, "{:?}", c.violations);
+    assert!((c.objective - r.objective).abs() < 1e-6);
+    assert!(r.lower_bound <= r.objective + 1e-6);
+}
+
+#[test]
+fn tiny_instances_match_brute_force() {
+    let mut solved = 0;
+    for seed in 0..12u64 {
+        for (count, own) in [
+            (HubCount::Free, true),
+            (HubCount::Exact(2), false),
+            (HubCount::Range(1, 2), true),
+        ] {
+            let p = tiny(seed, count, own);
+            let opt = brute_force(&p);
+            for mode in [Mode::Exact, Mode::Heuristic] {
+                match (solve(&p, &params(mode, 1)), opt) {
+                    (Ok(r), Some(o)) => {
+                        checked(&p, &r);
+                        assert!(
+                            r.lower_bound <= o + 1e-6,
+                            "bound {} above optimum {o} ({mode:?})",
+                            r.lower_bound
+                        );
+                        if mode == Mode::Exact {
+                            assert!(
+                                (r.objective - o).abs() < 1e-6,
+                                "seed {seed} {count:?}: {} vs {o}",
+                                r.objective
+                            );
+                        } else {
+                            assert!(r.objective >= o - 1e-6);
+                        }
+                        solved += 1;
+                    }
+                    (Ok(r), None) => {
+                        panic!("solver found {} on an infeasible instance", r.objective)
+                    }
+                    (Err(SolveError::Infeasible(_)), None)
+                    | (Err(SolveError::NoSolution), None) => {}
+                    (Err(e), o) => panic!("seed {seed} {count:?} {mode:?}: {e} (optimum {o:?})"),
+                }
+            }
+        }
+    }
+    assert!(solved >= 20, "too few feasible tiny instances ({solved})");
+}
+
+#[test]
+fn same_seed_same_solution() {
+    use matome::solve::{cand::Candidates, construct, lns, local, state::State};
+    let p = matome::bench::generate::cpmp(600, 20, 0.8, 7);
+    // The whole pipeline with a limit that stops right after construction.
+    let mut prm = params(Mode::Heuristic, 3);
+    prm.time_limit = Duration::from_millis(1);
+    let a = solve(&p, &prm).unwrap();
+    let b = solve(&p, &prm).unwrap();
+    checked(&p, &a);
+    assert_eq!(a.solution, b.solution);
+    // LNS under a round limit: identical for the same seed on 1 and 2 threads.
+    let cand = Candidates::build(&p, 30);
+    let inv = construct::inverse(&cand, p.hubs.len());
+    let far = std::time::Instant::now() + Duration::from_secs(600);
+    let run = |threads: usize| -> Solution {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut st: State = construct::construct(&p, &cand, &inv, &mut rng).unwrap();
+        local::local_search(&mut st, &cand, &inv, far);
+        let mut lp = matome::solve::lns_params(&p, &prm, 30.0);
+        lp.max_rounds = 4;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        lns::lns(&mut st, &cand, &lp, far, &pool);
+        st.solution()
+    };
+    let one = run(1);
+    let two = run(2);
+    assert!(check(&p, &one).feasible);
+    assert_eq!(one, two);
+}
+
+#[test]
+fn infeasible_instance_is_diagnosed() {
+    let units = vec![
+        Unit {
+            name: "school A".into(),
+            load: vec![5.0],
+            xy: None,
+        },
+        Unit {
+            name: "library B".into(),
+            load: vec![50.0],
+            xy: None,
+        },
+        Unit {
+            name: "park C".into(),
+            load: vec![5.0],
+            xy: None,
+        },
+    ];
+    let hubs = vec![
+        Hub {
+            name: "H1".into(),
+            fixed_cost: 1.0,
+            capacity: vec![20.0],
+            min_load: vec![0.0],
+            xy: None,
+            own_unit: None,
+        },
+        Hub {
+            name: "H2".into(),
+            fixed_cost: 1.0,
+            capacity: vec![20.0],
+            min_load: vec![0.0],
+            xy: None,
+            own_unit: None,
+        },
+    ];
+    let arcs = Arcs::Sparse {
+        per_unit: vec![vec![(0, 1.0)], vec![(0, 1.0), (1, 1.0)], vec![]],
+    };
+    let p = Problem::new(
+        "bad",
+        vec!["hours".into()],
+        units,
+        hubs,
+        arcs,
+        HubCount::Exact(1),
+        false,
+    )
+    .unwrap();
+    let Err(SolveError::Infeasible(d)) = solve(&p, &params(Mode::Auto, 1)) else {
+        panic!("expected a diagnosis")
+    };
+    assert!(
+        d.findings.contains(&Finding::NoAllowedHub { unit: 2 }),
+        "{:?}",
+        d.findings
+    );
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| matches!(f, Finding::UnitTooHeavy { unit: 1, .. })),
+        "{:?}",
+        d.findings
+    );
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| matches!(f, Finding::CapacityShort { .. })),
+        "{:?}",
+        d.findings
+    );
+    let text = d.describe(&p).join("\n");
+    assert!(
+        text.contains("park C") && text.contains("library B"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pmedcap1_instance_1_solves_to_713() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/benchmarks/cpmp/osman_christofides/pmedcap1_01.txt");
+    if !path.exists() {
+        println!("skipped: {} is absent", path.display());
+        return;
+    }
+    let inst = matome::bench::read_instance(&path, None).unwrap();
+    let r = solve(&inst.problem, &params(Mode::Auto, 1)).unwrap();
+    checked(&inst.problem, &r);
+    assert_eq!(r.objective, 713.0);
+    assert_eq!(r.lower_bound, 713.0);
+}

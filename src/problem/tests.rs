@@ -1,7 +1,7 @@
 //! Small in-memory wards for unit tests of the problem builder (and the plan module).
 
 use super::*;
-use crate::model::{Contract, Date, Facility, Procurement, ServiceLine, Trade};
+use crate::model::{Contract, Date, Facility, Operator, Procurement, ServiceLine, Trade};
 use crate::scenario::UnitKind;
 use crate::units::{Hours, Yen};
 

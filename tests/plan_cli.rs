@@ -14,7 +14,11 @@ fn tiny() -> PathBuf {
 }
 
 fn matome(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_matome")).args(args).current_dir(cwd).output().expect("run matome")
+    Command::new(env!("CARGO_BIN_EXE_matome"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run matome")
 }
 
 fn plan_into(out: &Path, extra: &[&str]) -> Output {
@@ -33,12 +37,21 @@ fn plan_into(out: &Path, extra: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("status {:?}\nstdout:\n{}\nstderr:\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     let bytes = std::fs::read(path).unwrap();
-    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "{} lacks the BOM", path.display());
+    assert!(
+        bytes.starts_with("\u{FEFF}".as_bytes()),
+        "{} lacks the BOM",
+        path.display()
+    );
     let mut r = csv::Reader::from_reader(&bytes[3..]);
     let header = r.headers().unwrap().iter().map(String::from).collect();
     let rows = r.records().map(|x| x.unwrap()).collect();
@@ -52,7 +65,10 @@ fn every_output_parses_and_the_report_is_self_contained() {
     let o = plan_into(&out, &[]);
     assert!(o.status.success(), "{}", text(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("contracts") && stdout.contains("freed"), "{stdout}");
+    assert!(
+        stdout.contains("contracts") && stdout.contains("freed"),
+        "{stdout}"
+    );
 
     let (h, bundles) = read_csv(&out.join("bundles.csv"));
     assert_eq!(h[0], "bundle_id");
@@ -62,7 +78,10 @@ fn every_output_parses_and_the_report_is_self_contained() {
     // Every service line exactly once.
     let (_, dataset_lines) = {
         let bytes = std::fs::read(tiny().join("service_lines.csv")).unwrap();
-        let body = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&bytes).to_vec();
+        let body = bytes
+            .strip_prefix("\u{FEFF}".as_bytes())
+            .unwrap_or(&bytes)
+            .to_vec();
         let mut r = csv::Reader::from_reader(body.as_slice());
         let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         (h, r.records().count())
@@ -71,18 +90,32 @@ fn every_output_parses_and_the_report_is_self_contained() {
     let bundle_ids: Vec<&str> = bundles.iter().map(|r| r.get(0).unwrap()).collect();
     for l in &lines {
         let new = l.get(7).unwrap();
-        assert!(bundle_ids.contains(&new) || new == "pinned" || new == "excluded", "{l:?}");
+        assert!(
+            bundle_ids.contains(&new) || new == "pinned" || new == "excluded",
+            "{l:?}"
+        );
     }
 
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["contracts"]["bundles"].as_u64().unwrap() as usize, bundles.len());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["contracts"]["bundles"].as_u64().unwrap() as usize,
+        bundles.len()
+    );
     assert_eq!(summary["solver"]["checked"], true);
-    assert!(summary["scenario"]["limits"].is_object(), "scenario echoed in full");
+    assert!(
+        summary["scenario"]["limits"].is_object(),
+        "scenario echoed in full"
+    );
 
-    let geo: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("bundles.geojson")).unwrap()).unwrap();
+    let geo: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("bundles.geojson")).unwrap()).unwrap();
     assert_eq!(geo["type"], "FeatureCollection");
     let feats = geo["features"].as_array().unwrap();
-    let n_bundle_feats = feats.iter().filter(|f| f["properties"]["layer"] == "bundle").count();
+    let n_bundle_feats = feats
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "bundle")
+        .count();
     assert_eq!(n_bundle_feats, bundles.len());
     for f in feats {
         let g = &f["geometry"];
@@ -94,7 +127,10 @@ fn every_output_parses_and_the_report_is_self_contained() {
 
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg"));
-    assert!(!html.to_lowercase().contains("http"), "report.html must not reference the network");
+    assert!(
+        !html.to_lowercase().contains("http"),
+        "report.html must not reference the network"
+    );
     assert!(html.contains("Contracts") && html.contains("契約数"));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.starts_with("# "));
@@ -108,15 +144,31 @@ fn same_seed_gives_identical_files_apart_from_timings() {
         let o = plan_into(out, &["--seed", "7"]);
         assert!(o.status.success(), "{}", text(&o));
     }
-    for name in ["bundles.csv", "assignments.csv", "bundles.geojson", "report.html", "report.md"] {
-        assert_eq!(std::fs::read(a.join(name)).unwrap(), std::fs::read(b.join(name)).unwrap(), "{name} differs");
+    for name in [
+        "bundles.csv",
+        "assignments.csv",
+        "bundles.geojson",
+        "report.html",
+        "report.md",
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(name)).unwrap(),
+            std::fs::read(b.join(name)).unwrap(),
+            "{name} differs"
+        );
     }
     let strip = |p: &Path| {
         let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
-        v.as_object_mut().unwrap().remove("timing").expect("timings live under `timing`");
+        v.as_object_mut()
+            .unwrap()
+            .remove("timing")
+            .expect("timings live under `timing`");
         v
     };
-    assert_eq!(strip(&a.join("summary.json")), strip(&b.join("summary.json")));
+    assert_eq!(
+        strip(&a.join("summary.json")),
+        strip(&b.join("summary.json"))
+    );
 }
 
 #[test]
@@ -128,15 +180,33 @@ fn writing_into_the_dataset_folder_is_refused() {
         let e = e.unwrap();
         std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
     }
-    let before: Vec<_> = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let before: Vec<_> = std::fs::read_dir(&copy)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     let models = repo().join("models");
     let o = matome(
-        &["plan", copy.to_str().unwrap(), "--models", models.to_str().unwrap(), "--out", copy.join("out").to_str().unwrap(), "--quiet"],
+        &[
+            "plan",
+            copy.to_str().unwrap(),
+            "--models",
+            models.to_str().unwrap(),
+            "--out",
+            copy.join("out").to_str().unwrap(),
+            "--quiet",
+        ],
         dir.path(),
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to write into the dataset folder"), "{}", text(&o));
-    let after: Vec<_> = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("refusing to write into the dataset folder"),
+        "{}",
+        text(&o)
+    );
+    let after: Vec<_> = std::fs::read_dir(&copy)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(before, after, "nothing written into the dataset");
 }
 
@@ -163,6 +233,9 @@ fn an_unknown_scenario_key_is_named_with_its_file() {
     let o = plan_into(&out, &["--scenario", scenario.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("max_labor_hours") && err.contains("plan_unknown_key.toml"), "{err}");
+    assert!(
+        err.contains("max_labor_hours") && err.contains("plan_unknown_key.toml"),
+        "{err}"
+    );
     assert!(!out.exists());
 }

@@ -39,18 +39,48 @@ fn tiny_baseline_plan_matches_hand_computed_counts_and_hours() {
         .unwrap_or_else(|d| panic!("tiny dataset invalid: {d:?}"));
     let staff = StaffModel::load(Some(&models)).unwrap();
     let scenario = Scenario::load(&models.join("scenarios/baseline.toml")).unwrap();
-    let inputs = Inputs { dataset_name: "tiny", dataset: &v.dataset, trades: &v.trades, staff: &staff };
+    let inputs = Inputs {
+        dataset_name: "tiny",
+        dataset: &v.dataset,
+        trades: &v.trades,
+        staff: &staff,
+    };
     let p = plan(inputs, &scenario, None).unwrap_or_else(|e| panic!("{e}"));
     let a = &p.accounts;
 
-    assert_eq!((a.contracts_before, a.bundles, a.contracts_left, a.contracts_after), (13, 2, 2, 4));
-    assert_eq!((a.lines_total, a.lines_bundled, a.lines_pinned, a.lines_excluded), (20, 17, 1, 2));
+    assert_eq!(
+        (
+            a.contracts_before,
+            a.bundles,
+            a.contracts_left,
+            a.contracts_after
+        ),
+        (13, 2, 2, 4)
+    );
+    assert_eq!(
+        (
+            a.lines_total,
+            a.lines_bundled,
+            a.lines_pinned,
+            a.lines_excluded
+        ),
+        (20, 17, 1, 2)
+    );
     let fac: Vec<Vec<&str>> = p
         .bundles
         .iter()
-        .map(|b| b.facilities.iter().map(|&f| v.dataset.facilities[f].id.as_str()).collect())
+        .map(|b| {
+            b.facilities
+                .iter()
+                .map(|&f| v.dataset.facilities[f].id.as_str())
+                .collect()
+        })
         .collect();
-    assert_eq!(fac, vec![vec!["F01", "F02", "F03", "F04"], vec!["F05", "F06", "F07"]], "bundles sorted by area name");
+    assert_eq!(
+        fac,
+        vec![vec!["F01", "F02", "F03", "F04"], vec!["F05", "F06", "F07"]],
+        "bundles sorted by area name"
+    );
     let before = 5.0 * (28.0 / 3.0 + 17.0) + 2.0 * 37.5 + 2.0 * 30.0 + 22.5 + 36.75 + 45.0 + 13.6;
     approx(a.staff_hours_before, before);
     approx(before, 384.516_667);
@@ -60,6 +90,10 @@ fn tiny_baseline_plan_matches_hand_computed_counts_and_hours() {
     approx(a.staff_hours_freed, before - after);
     approx(a.fte_freed, (before - after) / 1850.0);
     // Every plan that reaches the caller has passed the independent checker.
-    assert!(p.solver.gap <= scenario.solver.rel_gap + 1e-9, "gap {}", p.solver.gap);
+    assert!(
+        p.solver.gap <= scenario.solver.rel_gap + 1e-9,
+        "gap {}",
+        p.solver.gap
+    );
     assert!(p.solver.lower_bound <= p.solver.objective + 1e-6);
 }

@@ -13,7 +13,9 @@ fn sweep_with_an_infeasible_member_completes_and_compares() {
         .args([
             "scenarios",
             repo.join("datasets/tiny").to_str().unwrap(),
-            repo.join("tests/fixtures/scenario_sweep_tiny.toml").to_str().unwrap(),
+            repo.join("tests/fixtures/scenario_sweep_tiny.toml")
+                .to_str()
+                .unwrap(),
             "--models",
             repo.join("models").to_str().unwrap(),
             "--out",
@@ -23,7 +25,11 @@ fn sweep_with_an_infeasible_member_completes_and_compares() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    let all = format!("{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let all = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.status.success(), "{all}");
 
     let bytes = std::fs::read(out.join("comparison.csv")).unwrap();
@@ -33,15 +39,28 @@ fn sweep_with_an_infeasible_member_completes_and_compares() {
     let names: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(
         names,
-        ["status quo 現状", "baseline", "infeasible-value-cap", "grid-within_area=true", "grid-within_area=false"]
+        [
+            "status quo 現状",
+            "baseline",
+            "infeasible-value-cap",
+            "grid-within_area=true",
+            "grid-within_area=false"
+        ]
     );
     assert_eq!(rows[0].get(1), Some("status quo"));
     assert_eq!(rows[0].get(3), Some("13"), "today's contracts");
     assert_eq!(rows[2].get(1), Some("infeasible"));
-    assert!(rows[2].get(12).unwrap().contains("limits.max_value_jpy"), "{:?}", rows[2]);
+    assert!(
+        rows[2].get(12).unwrap().contains("limits.max_value_jpy"),
+        "{:?}",
+        rows[2]
+    );
     for i in [1, 3, 4] {
         assert_eq!(rows[i].get(1), Some("ok"), "{:?}", rows[i]);
-        assert!(out.join(rows[i].get(0).unwrap()).join("summary.json").is_file());
+        assert!(out
+            .join(rows[i].get(0).unwrap())
+            .join("summary.json")
+            .is_file());
     }
     assert!(!out.join("infeasible-value-cap").exists());
     // The baseline and its grid twin plan the same problem: same figures.

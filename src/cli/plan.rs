@@ -48,7 +48,9 @@ pub struct PlanArgs {
 pub fn models_dir(arg: Option<&Path>) -> Option<PathBuf> {
     match arg {
         Some(p) => Some(p.to_path_buf()),
-        None => Path::new("models").is_dir().then(|| PathBuf::from("models")),
+        None => Path::new("models")
+            .is_dir()
+            .then(|| PathBuf::from("models")),
     }
 }
 
@@ -63,7 +65,11 @@ pub fn load_scenario(arg: Option<&Path>, models: Option<&Path>) -> anyhow::Resul
             return Ok(Scenario::load(&p)?);
         }
     }
-    Ok(Scenario::parse(matome::scenario::EMBEDDED_BASELINE, Path::new("baseline.toml (embedded)"), "baseline")?)
+    Ok(Scenario::parse(
+        matome::scenario::EMBEDDED_BASELINE,
+        Path::new("baseline.toml (embedded)"),
+        "baseline",
+    )?)
 }
 
 /// Everything a plan reads, validated; shared with `matome scenarios`.
@@ -77,7 +83,11 @@ pub struct Loaded {
 pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> Result<Loaded, String> {
     let v = matome::validate::load_and_validate(dataset, models).map_err(|diags| {
         let mut m: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-        m.push(format!("{}: {} problem(s); nothing was planned", dataset.display(), diags.len()));
+        m.push(format!(
+            "{}: {} problem(s); nothing was planned",
+            dataset.display(),
+            diags.len()
+        ));
         m.join("\n")
     })?;
     if !quiet {
@@ -91,7 +101,12 @@ pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> Result
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dataset.display().to_string());
-    Ok(Loaded { dataset: v.dataset, trades: v.trades, staff, name })
+    Ok(Loaded {
+        dataset: v.dataset,
+        trades: v.trades,
+        staff,
+        name,
+    })
 }
 
 /// A spinner on stderr that appears only once a run has taken a second.
@@ -168,15 +183,30 @@ impl From<anyhow::Error> for Failure {
 fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
     let models = models_dir(args.models.as_deref());
     let mut scenario = load_scenario(args.scenario.as_deref(), models.as_deref())?;
-    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads).map_err(Failure::Input)?;
-    let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    matome::report::ensure_outside(&args.dataset, &out).map_err(|e| Failure::Input(e.to_string()))?;
-    let loaded = load_inputs(&args.dataset, models.as_deref(), args.quiet).map_err(Failure::Input)?;
-    let inputs = Inputs { dataset_name: &loaded.name, dataset: &loaded.dataset, trades: &loaded.trades, staff: &loaded.staff };
+    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads)
+        .map_err(Failure::Input)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&scenario.name));
+    matome::report::ensure_outside(&args.dataset, &out)
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let loaded =
+        load_inputs(&args.dataset, models.as_deref(), args.quiet).map_err(Failure::Input)?;
+    let inputs = Inputs {
+        dataset_name: &loaded.name,
+        dataset: &loaded.dataset,
+        trades: &loaded.trades,
+        staff: &loaded.staff,
+    };
 
-    let progress = Progress::start(args.quiet, &format!("planning {} / {}", loaded.name, scenario.name));
+    let progress = Progress::start(
+        args.quiet,
+        &format!("planning {} / {}", loaded.name, scenario.name),
+    );
     let bar = progress.bar();
-    let callback: matome::solve::ProgressFn = Arc::new(move |m: &str| bar.set_message(m.to_string()));
+    let callback: matome::solve::ProgressFn =
+        Arc::new(move |m: &str| bar.set_message(m.to_string()));
     let result = matome::plan::plan(inputs, &scenario, Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {
@@ -194,7 +224,12 @@ fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
 }
 
 /// Writes the command-line overrides into the scenario so the summary echoes them.
-pub fn apply_overrides(s: &mut Scenario, time_limit: Option<f64>, seed: Option<u64>, threads: Option<usize>) -> Result<(), String> {
+pub fn apply_overrides(
+    s: &mut Scenario,
+    time_limit: Option<f64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+) -> Result<(), String> {
     if let Some(t) = time_limit {
         s.solver.time_limit_s = t;
     }
@@ -204,13 +239,17 @@ pub fn apply_overrides(s: &mut Scenario, time_limit: Option<f64>, seed: Option<u
     if let Some(t) = threads {
         s.solver.threads = t;
     }
-    s.validate(Path::new("command line")).map_err(|e| e.to_string())
+    s.validate(Path::new("command line"))
+        .map_err(|e| e.to_string())
 }
 
 fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
     let a = &plan.accounts;
     let sv = &plan.solver;
-    println!("matome plan — {} / {}", plan.inputs.dataset_name, plan.scenario.name);
+    println!(
+        "matome plan — {} / {}",
+        plan.inputs.dataset_name, plan.scenario.name
+    );
     println!(
         "  contracts        {} → {}  ({} bundles + {} left as is)",
         group(a.contracts_before as i64),
@@ -234,14 +273,17 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         group(a.route_km_total.round() as i64)
     );
     println!(
-        "  objective        ¥{} / yr, bound ¥{}, gap {} %, {} ({}), checked, {} s",
+        "  objective        ¥{} / yr, bound {}, gap {}, {} ({}), checked, {} s",
         group(sv.objective.round() as i64),
-        group(sv.lower_bound.round() as i64),
-        fixed(100.0 * sv.gap, 2),
+        sv.bound_text(),
+        sv.gap_text(),
         sv.status,
         sv.mode,
         fixed(plan.total_seconds, 1)
     );
-    let names: Vec<String> = written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
     println!("wrote {}: {}", out.display(), names.join(" "));
 }

@@ -50,10 +50,18 @@ fn run_inner(args: &ScenariosArgs) -> Result<(), String> {
     for s in &mut sweep.scenarios {
         apply_overrides(s, args.time_limit, None, None)?;
     }
-    let out = args.out.clone().unwrap_or_else(|| Path::new("out").join(&sweep.name));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&sweep.name));
     matome::report::ensure_outside(&args.dataset, &out).map_err(|e| e.to_string())?;
     let loaded = load_inputs(&args.dataset, models.as_deref(), args.quiet)?;
-    let inputs = Inputs { dataset_name: &loaded.name, dataset: &loaded.dataset, trades: &loaded.trades, staff: &loaded.staff };
+    let inputs = Inputs {
+        dataset_name: &loaded.name,
+        dataset: &loaded.dataset,
+        trades: &loaded.trades,
+        staff: &loaded.staff,
+    };
 
     let total = sweep.scenarios.len();
     let progress = Progress::start(args.quiet, &format!("0 / {total} scenarios"));
@@ -63,10 +71,12 @@ fn run_inner(args: &ScenariosArgs) -> Result<(), String> {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         bar.set_message(format!("{n} / {total} scenarios (last: {name})"));
     };
-    let rows = matome::plan::sweep::run(inputs, &sweep, &args.dataset, &out, args.threads, &on_done);
+    let rows =
+        matome::plan::sweep::run(inputs, &sweep, &args.dataset, &out, args.threads, &on_done);
     progress.finish();
     let title = format!("{} / {}", loaded.name, sweep.name);
-    let written = matome::report::comparison::write(&out, &title, &rows).map_err(|e| e.to_string())?;
+    let written =
+        matome::report::comparison::write(&out, &title, &rows).map_err(|e| e.to_string())?;
 
     println!("matome scenarios — {title}: {} scenarios", total);
     for r in &rows {
@@ -83,7 +93,14 @@ fn run_inner(args: &ScenariosArgs) -> Result<(), String> {
             None => println!("  {:<44} {}: {}", r.name, r.outcome, r.reason),
         }
     }
-    let names: Vec<String> = written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-    println!("wrote {}: {} and one folder per scenario", out.display(), names.join(" "));
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    println!(
+        "wrote {}: {} and one folder per scenario",
+        out.display(),
+        names.join(" ")
+    );
     Ok(())
 }

@@ -106,7 +106,11 @@ pub fn round_km(n: usize, start: usize, d: &dyn Fn(usize, usize) -> f64) -> f64 
     for _ in 1..n {
         let next = (0..n)
             .filter(|&j| !used[j])
-            .min_by(|&a, &b| d(cur, a).partial_cmp(&d(cur, b)).unwrap_or(std::cmp::Ordering::Equal))
+            .min_by(|&a, &b| {
+                d(cur, a)
+                    .partial_cmp(&d(cur, b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
             .expect("an unvisited place remains");
         used[next] = true;
         tour.push(next);
@@ -152,11 +156,29 @@ mod tests {
     #[test]
     fn travel_matrix_wins_over_great_circle_either_direction() {
         let mut t = HashMap::new();
-        t.insert(("A".to_string(), "B".to_string()), TravelEntry { km: crate::units::Km(7.0), minutes: 12.0 });
+        t.insert(
+            ("A".to_string(), "B".to_string()),
+            TravelEntry {
+                km: crate::units::Km(7.0),
+                minutes: 12.0,
+            },
+        );
         let dist = Distances::new(&t, 1.3);
-        let a = Place { id: "A".into(), lat: 35.0, lon: 139.0 };
-        let b = Place { id: "B".into(), lat: 35.01, lon: 139.0 };
-        let c = Place { id: "C".into(), lat: 35.02, lon: 139.0 };
+        let a = Place {
+            id: "A".into(),
+            lat: 35.0,
+            lon: 139.0,
+        };
+        let b = Place {
+            id: "B".into(),
+            lat: 35.01,
+            lon: 139.0,
+        };
+        let c = Place {
+            id: "C".into(),
+            lat: 35.02,
+            lon: 139.0,
+        };
         assert_eq!(dist.km(&a, &b), 7.0);
         assert_eq!(dist.km(&b, &a), 7.0);
         let gc = great_circle_km(35.01, 139.0, 35.02, 139.0);

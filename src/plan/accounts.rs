@@ -51,12 +51,18 @@ pub struct Accounts {
     pub route_km_total: f64,
 }
 
-pub fn accounts(inputs: Inputs, scenario: &Scenario, built: &Built, bundles: &[Bundle]) -> Result<Accounts, PlanError> {
+pub fn accounts(
+    inputs: Inputs,
+    scenario: &Scenario,
+    built: &Built,
+    bundles: &[Bundle],
+) -> Result<Accounts, PlanError> {
     let d = inputs.dataset;
     let staff = inputs.staff;
     let fidx = d.facility_index();
     let cidx = d.contract_index();
-    let line_area = |l: usize| -> &str { &d.facilities[fidx[d.lines[l].facility_id.as_str()]].area };
+    let line_area =
+        |l: usize| -> &str { &d.facilities[fidx[d.lines[l].facility_id.as_str()]].area };
 
     let mut areas: Vec<String> = Vec::new();
     for f in &d.facilities {
@@ -64,18 +70,33 @@ pub fn accounts(inputs: Inputs, scenario: &Scenario, built: &Built, bundles: &[B
             areas.push(f.area.clone());
         }
     }
-    let area_pos = |a: &str| areas.iter().position(|x| x == a).expect("every line's area is a facility area");
+    let area_pos = |a: &str| {
+        areas
+            .iter()
+            .position(|x| x == a)
+            .expect("every line's area is a facility area")
+    };
 
     // Contract index -> its lines, in contract-id order for deterministic sums.
     let mut by_contract: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (l, line) in d.lines.iter().enumerate() {
         if !cidx.contains_key(line.contract_id.as_str()) {
-            return Err(PlanError::UnknownContract { line: line.id.clone(), contract: line.contract_id.clone() });
+            return Err(PlanError::UnknownContract {
+                line: line.id.clone(),
+                contract: line.contract_id.clone(),
+            });
         }
-        by_contract.entry(line.contract_id.as_str()).or_default().push(l);
+        by_contract
+            .entry(line.contract_id.as_str())
+            .or_default()
+            .push(l);
     }
     let stays = |l: usize| !matches!(built.fates[l], LineFate::Unit(_));
-    let left: Vec<&str> = by_contract.iter().filter(|(_, ls)| ls.iter().any(|&l| stays(l))).map(|(c, _)| *c).collect();
+    let left: Vec<&str> = by_contract
+        .iter()
+        .filter(|(_, ls)| ls.iter().any(|&l| stays(l)))
+        .map(|(c, _)| *c)
+        .collect();
 
     // Spreads `hours` over areas by the share of `lines` in each.
     let spread = |acc: &mut Vec<f64>, lines: &[usize], hours: f64| {
@@ -98,7 +119,8 @@ pub fn accounts(inputs: Inputs, scenario: &Scenario, built: &Built, bundles: &[B
     }
     let freed_at = |scale: f64| {
         let before: f64 = by_contract.keys().map(|c| hours_of(c, scale)).sum();
-        let after: f64 = left.iter().map(|c| hours_of(c, scale)).sum::<f64>() + bundles.iter().map(|b| b.admin_hours).sum::<f64>();
+        let after: f64 = left.iter().map(|c| hours_of(c, scale)).sum::<f64>()
+            + bundles.iter().map(|b| b.admin_hours).sum::<f64>();
         (before, after)
     };
     let (staff_before, staff_after) = freed_at(1.0);
@@ -107,7 +129,10 @@ pub fn accounts(inputs: Inputs, scenario: &Scenario, built: &Built, bundles: &[B
     let (travel_before, travel_left) = travel(inputs, scenario, &stays);
 
     let count = |f: &dyn Fn(&LineFate) -> bool| built.fates.iter().filter(|x| f(x)).count();
-    let mut bundled_facilities: Vec<usize> = bundles.iter().flat_map(|b| b.facilities.iter().copied()).collect();
+    let mut bundled_facilities: Vec<usize> = bundles
+        .iter()
+        .flat_map(|b| b.facilities.iter().copied())
+        .collect();
     bundled_facilities.sort_unstable();
     bundled_facilities.dedup();
     Ok(Accounts {
@@ -152,7 +177,12 @@ pub fn accounts(inputs: Inputs, scenario: &Scenario, built: &Built, bundles: &[B
 
 /// Today's contract count and contractor travel (km a year), for the status-quo row.
 pub fn today(inputs: Inputs, scenario: &Scenario) -> (usize, f64) {
-    let mut ids: Vec<&str> = inputs.dataset.lines.iter().map(|l| l.contract_id.as_str()).collect();
+    let mut ids: Vec<&str> = inputs
+        .dataset
+        .lines
+        .iter()
+        .map(|l| l.contract_id.as_str())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     (ids.len(), travel(inputs, scenario, &|_| false).0)
@@ -168,37 +198,67 @@ fn travel(inputs: Inputs, scenario: &Scenario, stays: &dyn Fn(usize) -> bool) ->
     // builder; here they are simply left out rather than risk a panic.
     for (l, line) in d.lines.iter().enumerate() {
         if fidx.contains_key(line.facility_id.as_str()) {
-            by_contract.entry(line.contract_id.as_str()).or_default().push(l);
+            by_contract
+                .entry(line.contract_id.as_str())
+                .or_default()
+                .push(l);
         }
     }
     let dist = Distances::new(&d.travel, scenario.costs.detour_factor);
-    let visiting = |l: usize| inputs.trades.get(&d.lines[l].trade).is_some_and(|t| travels(t.staffing));
+    let visiting = |l: usize| {
+        inputs
+            .trades
+            .get(&d.lines[l].trade)
+            .is_some_and(|t| travels(t.staffing))
+    };
     let mut travel_before = 0.0;
     let mut travel_left = 0.0;
     for ls in by_contract.values() {
         let visits: Vec<(usize, f64)> = ls
             .iter()
             .filter(|&&l| visiting(l))
-            .map(|&l| (fidx[d.lines[l].facility_id.as_str()], d.lines[l].visits_per_year))
+            .map(|&l| {
+                (
+                    fidx[d.lines[l].facility_id.as_str()],
+                    d.lines[l].visits_per_year,
+                )
+            })
             .collect();
         if visits.is_empty() {
             continue;
         }
-        let mut sites: Vec<usize> = ls.iter().map(|&l| fidx[d.lines[l].facility_id.as_str()]).collect();
+        let mut sites: Vec<usize> = ls
+            .iter()
+            .map(|&l| fidx[d.lines[l].facility_id.as_str()])
+            .collect();
         sites.sort_unstable();
         sites.dedup();
-        let km_from = |hub: usize, f: usize| dist.km(&facility_place(d, f), &facility_place(d, hub));
-        let total_from = |hub: usize| visits.iter().map(|&(f, v)| v * 2.0 * km_from(hub, f)).sum::<f64>();
+        let km_from =
+            |hub: usize, f: usize| dist.km(&facility_place(d, f), &facility_place(d, hub));
+        let total_from = |hub: usize| {
+            visits
+                .iter()
+                .map(|&(f, v)| v * 2.0 * km_from(hub, f))
+                .sum::<f64>()
+        };
         let hub = sites
             .iter()
             .copied()
-            .min_by(|&a, &b| total_from(a).partial_cmp(&total_from(b)).unwrap_or(std::cmp::Ordering::Equal))
+            .min_by(|&a, &b| {
+                total_from(a)
+                    .partial_cmp(&total_from(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
             .expect("a contract with lines has sites");
         travel_before += total_from(hub);
         travel_left += ls
             .iter()
             .filter(|&&l| visiting(l) && stays(l))
-            .map(|&l| d.lines[l].visits_per_year * 2.0 * km_from(hub, fidx[d.lines[l].facility_id.as_str()]))
+            .map(|&l| {
+                d.lines[l].visits_per_year
+                    * 2.0
+                    * km_from(hub, fidx[d.lines[l].facility_id.as_str()])
+            })
             .sum::<f64>();
     }
 

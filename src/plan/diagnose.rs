@@ -33,9 +33,22 @@ pub fn group(v: i64) -> String {
 
 fn unit_text(built: &Built, d: &Dataset, u: usize) -> String {
     let unit = &built.units[u];
-    let lines: Vec<&str> = unit.lines.iter().take(6).map(|&l| d.lines[l].id.as_str()).collect();
-    let more = if unit.lines.len() > 6 { format!(" and {} more", unit.lines.len() - 6) } else { String::new() };
-    format!("facility {} (lines {}{more})", built.problem.units[u].name, lines.join(", "))
+    let lines: Vec<&str> = unit
+        .lines
+        .iter()
+        .take(6)
+        .map(|&l| d.lines[l].id.as_str())
+        .collect();
+    let more = if unit.lines.len() > 6 {
+        format!(" and {} more", unit.lines.len() - 6)
+    } else {
+        String::new()
+    };
+    format!(
+        "facility {} (lines {}{more})",
+        built.problem.units[u].name,
+        lines.join(", ")
+    )
 }
 
 /// One sentence per finding, naming what is blocked and the key to change.

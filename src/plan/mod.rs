@@ -4,10 +4,11 @@
 //! call `plan`; writing files is `report`'s job.
 
 mod accounts;
-pub mod sweep;
 mod diagnose;
+pub mod sweep;
 
 pub use accounts::{accounts, Accounts, AreaHours};
+use diagnose::group;
 pub use diagnose::{explain, group as group_thousands};
 
 use crate::model::{Dataset, TradeCatalogue};
@@ -43,6 +44,26 @@ pub struct SolverOutcome {
     pub seconds: f64,
 }
 
+impl SolverOutcome {
+    /// "¥1,234,567", or words when the engine proved no finite bound.
+    pub fn bound_text(&self) -> String {
+        if self.lower_bound.is_finite() {
+            format!("¥{}", group(self.lower_bound.round() as i64))
+        } else {
+            "none proven".into()
+        }
+    }
+
+    /// "0.42 %", or "unknown" without a finite bound.
+    pub fn gap_text(&self) -> String {
+        if self.gap.is_finite() {
+            format!("{:.2} %", 100.0 * self.gap)
+        } else {
+            "unknown".into()
+        }
+    }
+}
+
 pub struct Plan<'a> {
     pub inputs: Inputs<'a>,
     pub scenario: Scenario,
@@ -75,13 +96,22 @@ pub enum PlanError {
 impl PlanError {
     /// True when the scenario admits no plan (exit code 1), as opposed to bad input.
     pub fn is_infeasible(&self) -> bool {
-        matches!(self, PlanError::Infeasible(_) | PlanError::NoSolution(_) | PlanError::Build(BuildError::NothingToBundle))
+        matches!(
+            self,
+            PlanError::Infeasible(_)
+                | PlanError::NoSolution(_)
+                | PlanError::Build(BuildError::NothingToBundle)
+        )
     }
 }
 
 /// Plans one scenario. The scenario's solver settings are used as they are (the CLI
 /// writes its overrides into the scenario first, so the summary echoes what ran).
-pub fn plan<'a>(inputs: Inputs<'a>, scenario: &Scenario, progress: Option<ProgressFn>) -> Result<Plan<'a>, PlanError> {
+pub fn plan<'a>(
+    inputs: Inputs<'a>,
+    scenario: &Scenario,
+    progress: Option<ProgressFn>,
+) -> Result<Plan<'a>, PlanError> {
     let start = Instant::now();
     let built = problem::build(inputs.dataset, inputs.trades, scenario, inputs.staff)?;
     let params = SolveParams {
@@ -89,13 +119,25 @@ pub fn plan<'a>(inputs: Inputs<'a>, scenario: &Scenario, progress: Option<Progre
         rel_gap: scenario.solver.rel_gap,
         seed: scenario.solver.seed,
         threads: scenario.solver.threads,
-        mode: Mode::Auto,
+        mode: match scenario.solver.mode {
+            crate::scenario::SolverMode::Auto => Mode::Auto,
+            crate::scenario::SolverMode::Exact => Mode::Exact,
+            crate::scenario::SolverMode::Heuristic => Mode::Heuristic,
+        },
         progress,
     };
     let report = match solve::solve(&built.problem, &params) {
         Ok(r) => r,
-        Err(SolveError::Infeasible(diag)) => return Err(PlanError::Infeasible(explain(&built, inputs.dataset, &diag))),
-        Err(SolveError::NoSolution) => return Err(PlanError::NoSolution(scenario.solver.time_limit_s)),
+        Err(SolveError::Infeasible(diag)) => {
+            return Err(PlanError::Infeasible(explain(
+                &built,
+                inputs.dataset,
+                &diag,
+            )))
+        }
+        Err(SolveError::NoSolution) => {
+            return Err(PlanError::NoSolution(scenario.solver.time_limit_s))
+        }
         Err(SolveError::Solver(m)) => return Err(PlanError::Solver(m)),
     };
     let check = solve::check::check(&built.problem, &report.solution);
@@ -103,11 +145,20 @@ pub fn plan<'a>(inputs: Inputs<'a>, scenario: &Scenario, progress: Option<Progre
     if !check.feasible || (check.objective - report.objective).abs() > tolerance {
         let mut v = check.violations.clone();
         if (check.objective - report.objective).abs() > tolerance {
-            v.push(format!("engine objective {} but the checker computes {}", report.objective, check.objective));
+            v.push(format!(
+                "engine objective {} but the checker computes {}",
+                report.objective, check.objective
+            ));
         }
         return Err(PlanError::CheckFailed(v));
     }
-    let bundles = problem::bundles(&built, &report.solution, inputs.dataset, scenario, inputs.staff);
+    let bundles = problem::bundles(
+        &built,
+        &report.solution,
+        inputs.dataset,
+        scenario,
+        inputs.staff,
+    );
     let accounts = accounts(inputs, scenario, &built, &bundles)?;
     let gap = report.gap();
     let solver = SolverOutcome {

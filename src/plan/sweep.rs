@@ -100,8 +100,18 @@ pub fn run(
                             staff_hours_freed: a.staff_hours_freed,
                             fte_freed: a.fte_freed,
                             travel_km_year: a.travel_km_after,
-                            largest_value: p.bundles.iter().map(|b| b.value).max().unwrap_or(0).max(largest_left),
-                            over_soft: p.bundles.iter().filter(|b| over_soft(b, &sweep.soft)).count(),
+                            largest_value: p
+                                .bundles
+                                .iter()
+                                .map(|b| b.value)
+                                .max()
+                                .unwrap_or(0)
+                                .max(largest_left),
+                            over_soft: p
+                                .bundles
+                                .iter()
+                                .filter(|b| over_soft(b, &sweep.soft))
+                                .count(),
                             gap: p.solver.gap,
                             solver_status: p.solver.status.to_string(),
                         }),
@@ -117,7 +127,10 @@ pub fn run(
         on_done(&s.name);
         row
     };
-    let rows: Vec<Row> = match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
+    let rows: Vec<Row> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+    {
         Ok(pool) => pool.install(|| sweep.scenarios.par_iter().map(one).collect()),
         Err(_) => sweep.scenarios.iter().map(one).collect(),
     };
@@ -140,7 +153,13 @@ fn left_values(inputs: Inputs, p: &super::Plan) -> i64 {
 }
 
 fn failed(name: &str, outcome: &'static str, reason: String) -> Row {
-    Row { name: name.to_string(), outcome, figures: None, reason: reason.replace('\n', " "), pareto: false }
+    Row {
+        name: name.to_string(),
+        outcome,
+        figures: None,
+        reason: reason.replace('\n', " "),
+        pareto: false,
+    }
 }
 
 /// Marks rows no other row dominates: at most as many contracts, at most as much
@@ -148,7 +167,11 @@ fn failed(name: &str, outcome: &'static str, reason: String) -> Row {
 pub fn mark_pareto(rows: &mut [Row]) {
     let figs: Vec<Option<(f64, f64, f64)>> = rows
         .iter()
-        .map(|r| r.figures.as_ref().map(|f| (f.contracts as f64, f.travel_km_year, f.staff_hours_freed)))
+        .map(|r| {
+            r.figures
+                .as_ref()
+                .map(|f| (f.contracts as f64, f.travel_km_year, f.staff_hours_freed))
+        })
         .collect();
     for i in 0..rows.len() {
         let Some(a) = figs[i] else { continue };
@@ -191,12 +214,12 @@ mod tests {
     #[test]
     fn pareto_marks_on_a_hand_made_table() {
         let mut rows = vec![
-            row("today", 100, 50.0, 0.0),  // least travel: efficient
-            row("a", 10, 80.0, 900.0),     // efficient
-            row("b", 12, 90.0, 800.0),     // dominated by a
-            row("c", 5, 200.0, 950.0),     // fewest contracts, most freed: efficient
-            row("d", 10, 80.0, 900.0),     // equal to a: neither dominates
-            row("e", 10, 80.0, 899.0),     // dominated by a (less freed)
+            row("today", 100, 50.0, 0.0), // least travel: efficient
+            row("a", 10, 80.0, 900.0),    // efficient
+            row("b", 12, 90.0, 800.0),    // dominated by a
+            row("c", 5, 200.0, 950.0),    // fewest contracts, most freed: efficient
+            row("d", 10, 80.0, 900.0),    // equal to a: neither dominates
+            row("e", 10, 80.0, 899.0),    // dominated by a (less freed)
             failed("f", "infeasible", "x".into()),
         ];
         mark_pareto(&mut rows);

@@ -15,13 +15,37 @@ fn accounts_of_a_hand_made_plan() {
     let trades = catalogue();
     let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
     let s = Scenario::default();
-    let inputs = Inputs { dataset_name: "ward", dataset: &d, trades: &trades, staff: &staff };
+    let inputs = Inputs {
+        dataset_name: "ward",
+        dataset: &d,
+        trades: &trades,
+        staff: &staff,
+    };
     let built = problem::build(&d, &trades, &s, &staff).unwrap();
     // F1 and F2 together from F1's hub; F3 alone.
-    let bundles = problem::bundles(&built, &Solution { assign: vec![0, 0, 2] }, &d, &s, &staff);
+    let bundles = problem::bundles(
+        &built,
+        &Solution {
+            assign: vec![0, 0, 2],
+        },
+        &d,
+        &s,
+        &staff,
+    );
     let a = accounts(inputs, &s, &built, &bundles).unwrap();
-    assert_eq!((a.contracts_before, a.bundles, a.contracts_left, a.contracts_after), (6, 2, 2, 4));
-    assert_eq!((a.lines_bundled, a.lines_pinned, a.lines_excluded), (5, 1, 1));
+    assert_eq!(
+        (
+            a.contracts_before,
+            a.bundles,
+            a.contracts_left,
+            a.contracts_after
+        ),
+        (6, 2, 2, 4)
+    );
+    assert_eq!(
+        (a.lines_bundled, a.lines_pinned, a.lines_excluded),
+        (5, 1, 1)
+    );
     // One-year competitive contracts: 8 + 20 + 2 + 4 + 2 = 36 h, plus 0.75 h a payment.
     // C1, C3, C5, C6 pay monthly (45 h), C2 twice (37.5 h), C4 once (36.75 h).
     approx(a.staff_hours_before, 4.0 * 45.0 + 37.5 + 36.75);
@@ -32,8 +56,17 @@ fn accounts_of_a_hand_made_plan() {
     approx(a.staff_hours_after, after);
     approx(a.staff_hours_freed, 254.25 - after);
     approx(a.fte_freed, (254.25 - after) / 1850.0);
-    approx(a.freed_if_contracts_25_lower, 0.75 * 254.25 - (after - 90.0 + 0.75 * 90.0));
-    assert_eq!(a.by_area.iter().map(|x| x.area.as_str()).collect::<Vec<_>>(), ["North", "South"]);
+    approx(
+        a.freed_if_contracts_25_lower,
+        0.75 * 254.25 - (after - 90.0 + 0.75 * 90.0),
+    );
+    assert_eq!(
+        a.by_area
+            .iter()
+            .map(|x| x.area.as_str())
+            .collect::<Vec<_>>(),
+        ["North", "South"]
+    );
     approx(a.by_area[0].before, 45.0 + 37.5 + 45.0);
     approx(a.by_area[0].after, fixed + 9.0 + 45.0);
     approx(a.by_area[1].after, fixed + 7.5 + 45.0);
@@ -52,9 +85,22 @@ fn a_line_naming_an_unknown_contract_is_an_error() {
     let trades = catalogue();
     let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
     let s = Scenario::default();
-    let inputs = Inputs { dataset_name: "ward", dataset: &d, trades: &trades, staff: &staff };
+    let inputs = Inputs {
+        dataset_name: "ward",
+        dataset: &d,
+        trades: &trades,
+        staff: &staff,
+    };
     let built = problem::build(&d, &trades, &s, &staff).unwrap();
-    let bundles = problem::bundles(&built, &Solution { assign: vec![0, 0, 2] }, &d, &s, &staff);
+    let bundles = problem::bundles(
+        &built,
+        &Solution {
+            assign: vec![0, 0, 2],
+        },
+        &d,
+        &s,
+        &staff,
+    );
     let e = accounts(inputs, &s, &built, &bundles).unwrap_err();
     assert!(e.to_string().contains("C99"), "{e}");
 }
@@ -67,12 +113,29 @@ fn findings_name_facilities_lines_and_keys() {
     let built = problem::build(&d, &trades, &Scenario::default(), &staff).unwrap();
     let diag = crate::solve::Diagnosis {
         findings: vec![
-            crate::solve::Finding::UnitTooHeavy { unit: 0, dim: 1, load: 2_100_000.0, largest_capacity: 1_000_000.0 },
+            crate::solve::Finding::UnitTooHeavy {
+                unit: 0,
+                dim: 1,
+                load: 2_100_000.0,
+                largest_capacity: 1_000_000.0,
+            },
             crate::solve::Finding::NoAllowedHub { unit: 2 },
         ],
     };
     let m = explain(&built, &d, &diag);
-    assert!(m[0].contains("F1 F1 school") && m[0].contains("L1, L2"), "{}", m[0]);
-    assert!(m[0].contains("¥2,100,000") && m[0].contains("limits.max_value_jpy"), "{}", m[0]);
-    assert!(m[1].contains("F3") && m[1].contains("max_distance_km"), "{}", m[1]);
+    assert!(
+        m[0].contains("F1 F1 school") && m[0].contains("L1, L2"),
+        "{}",
+        m[0]
+    );
+    assert!(
+        m[0].contains("¥2,100,000") && m[0].contains("limits.max_value_jpy"),
+        "{}",
+        m[0]
+    );
+    assert!(
+        m[1].contains("F3") && m[1].contains("max_distance_km"),
+        "{}",
+        m[1]
+    );
 }

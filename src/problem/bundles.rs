@@ -38,9 +38,16 @@ pub struct Bundle {
 }
 
 /// Groups units by their hub. Deterministic for a given solution.
-pub fn bundles(built: &Built, sol: &Solution, d: &Dataset, scenario: &Scenario, staff: &StaffModel) -> Vec<Bundle> {
+pub fn bundles(
+    built: &Built,
+    sol: &Solution,
+    d: &Dataset,
+    scenario: &Scenario,
+    staff: &StaffModel,
+) -> Vec<Bundle> {
     let dist = Distances::new(&d.travel, scenario.costs.detour_factor);
-    let mut by_hub: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+    let mut by_hub: std::collections::BTreeMap<usize, Vec<usize>> =
+        std::collections::BTreeMap::new();
     for (u, &h) in sol.assign.iter().enumerate() {
         by_hub.entry(h as usize).or_default().push(u);
     }
@@ -48,25 +55,37 @@ pub fn bundles(built: &Built, sol: &Solution, d: &Dataset, scenario: &Scenario, 
         .into_iter()
         .map(|(h, units)| {
             let hub = &built.hubs[h];
-            let mut facilities: Vec<usize> = units.iter().map(|&u| built.units[u].facility).collect();
+            let mut facilities: Vec<usize> =
+                units.iter().map(|&u| built.units[u].facility).collect();
             facilities.sort_unstable();
             facilities.dedup();
-            let mut lines: Vec<usize> = units.iter().flat_map(|&u| built.units[u].lines.iter().copied()).collect();
+            let mut lines: Vec<usize> = units
+                .iter()
+                .flat_map(|&u| built.units[u].lines.iter().copied())
+                .collect();
             lines.sort_unstable();
-            let mut trades: Vec<String> = units.iter().flat_map(|&u| built.units[u].trades.iter().cloned()).collect();
+            let mut trades: Vec<String> = units
+                .iter()
+                .flat_map(|&u| built.units[u].trades.iter().cloned())
+                .collect();
             trades.sort();
             trades.dedup();
             let travel_km_year = units
                 .iter()
                 .map(|&u| {
-                    let km = built.arc_km[u].iter().find(|&&(j, _)| j as usize == h).map_or(0.0, |&(_, k)| k);
+                    let km = built.arc_km[u]
+                        .iter()
+                        .find(|&&(j, _)| j as usize == h)
+                        .map_or(0.0, |&(_, k)| k);
                     built.units[u].visits * 2.0 * km
                 })
                 .sum();
             // The round: hub first, then each facility some unit of which is visited.
             let mut stops: Vec<Place> = vec![hub.place.clone()];
             for &fi in &facilities {
-                let visited = units.iter().any(|&u| built.units[u].facility == fi && built.units[u].visits > 0.0);
+                let visited = units
+                    .iter()
+                    .any(|&u| built.units[u].facility == fi && built.units[u].visits > 0.0);
                 if visited && d.facilities[fi].id != hub.place.id {
                     stops.push(facility_place(d, fi));
                 }
@@ -74,7 +93,10 @@ pub fn bundles(built: &Built, sol: &Solution, d: &Dataset, scenario: &Scenario, 
             let route_km = round_km(stops.len(), 0, &|i, j| dist.km(&stops[i], &stops[j]));
             // From the facilities, not the hub: without within_area a bundle may span
             // areas, and a depot has none.
-            let mut areas: Vec<&str> = facilities.iter().map(|&f| d.facilities[f].area.as_str()).collect();
+            let mut areas: Vec<&str> = facilities
+                .iter()
+                .map(|&f| d.facilities[f].area.as_str())
+                .collect();
             areas.sort_unstable();
             areas.dedup();
             let area = areas.join("+");
@@ -98,7 +120,13 @@ pub fn bundles(built: &Built, sol: &Solution, d: &Dataset, scenario: &Scenario, 
             }
         })
         .collect();
-    out.sort_by(|a, b| (a.area.as_str(), a.hub_id.as_str(), a.hub).cmp(&(b.area.as_str(), b.hub_id.as_str(), b.hub)));
+    out.sort_by(|a, b| {
+        (a.area.as_str(), a.hub_id.as_str(), a.hub).cmp(&(
+            b.area.as_str(),
+            b.hub_id.as_str(),
+            b.hub,
+        ))
+    });
     let width = out.len().to_string().len().max(2);
     for (i, b) in out.iter_mut().enumerate() {
         b.id = format!("B{:0width$}", i + 1);

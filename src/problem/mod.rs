@@ -23,7 +23,11 @@ pub const DIM_VALUE: usize = 1;
 pub const DIM_FACILITIES: usize = 2;
 
 /// Scenario key that limits each load dimension, for messages.
-pub const DIM_KEYS: [&str; 3] = ["limits.max_labour_hours", "limits.max_value_jpy", "limits.max_facilities"];
+pub const DIM_KEYS: [&str; 3] = [
+    "limits.max_labour_hours",
+    "limits.max_value_jpy",
+    "limits.max_facilities",
+];
 
 /// A candidate hub in ward terms.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +48,9 @@ pub enum BuildError {
     UnknownFacility { line: String, facility: String },
     #[error("line {line}: trade `{trade}` is not in the trade catalogue")]
     UnknownTrade { line: String, trade: String },
-    #[error("scenario: trade_groups.together names group `{0}`, which no trade of the catalogue has")]
+    #[error(
+        "scenario: trade_groups.together names group `{0}`, which no trade of the catalogue has"
+    )]
     UnknownGroup(String),
     #[error("nothing to bundle: every service line is pinned or excluded by the scenario")]
     NothingToBundle,
@@ -71,7 +77,11 @@ pub struct Built {
 
 pub fn facility_place(d: &Dataset, i: usize) -> Place {
     let f = &d.facilities[i];
-    Place { id: f.id.clone(), lat: f.lat, lon: f.lon }
+    Place {
+        id: f.id.clone(),
+        lat: f.lat,
+        lon: f.lon,
+    }
 }
 
 /// Builds the engine problem. Deterministic: units follow facility file order, hubs
@@ -87,7 +97,13 @@ pub fn build(
     if units.is_empty() {
         return Err(BuildError::NothingToBundle);
     }
-    let projection = Projection::around(&dataset.facilities.iter().map(|f| (f.lat, f.lon)).collect::<Vec<_>>());
+    let projection = Projection::around(
+        &dataset
+            .facilities
+            .iter()
+            .map(|f| (f.lat, f.lon))
+            .collect::<Vec<_>>(),
+    );
     let hubs = make_hubs(dataset, scenario, &units, sets.len())?;
     let dist = Distances::new(&dataset.travel, scenario.costs.detour_factor);
 
@@ -150,19 +166,35 @@ pub fn build(
             capacity: capacity.clone(),
             min_load: min_load.clone(),
             xy: Some(projection.xy(h.place.lat, h.place.lon)),
-            own_unit: h.facility.and_then(|fi| units.iter().position(|u| u.facility == fi && u.group_set == h.group_set)),
+            own_unit: h.facility.and_then(|fi| {
+                units
+                    .iter()
+                    .position(|u| u.facility == fi && u.group_set == h.group_set)
+            }),
         })
         .collect();
     let problem = Problem::new(
         scenario.name.clone(),
-        vec!["annual labour hours".into(), "annual value (yen)".into(), "facilities".into()],
+        vec![
+            "annual labour hours".into(),
+            "annual value (yen)".into(),
+            "facilities".into(),
+        ],
         engine_units,
         engine_hubs,
         Arcs::Sparse { per_unit },
         scenario.hub_count(),
         scenario.hubs == HubSource::Facilities,
     )?;
-    Ok(Built { problem, units, hubs, fates, group_sets: sets, arc_km, projection })
+    Ok(Built {
+        problem,
+        units,
+        hubs,
+        fates,
+        group_sets: sets,
+        arc_km,
+        projection,
+    })
 }
 
 fn make_hubs(
@@ -198,7 +230,10 @@ fn make_hubs(
             // each bundle still stays inside one.
             let mut areas: Vec<Option<String>> = vec![None];
             if scenario.within_area {
-                let mut a: Vec<String> = units.iter().map(|u| dataset.facilities[u.facility].area.clone()).collect();
+                let mut a: Vec<String> = units
+                    .iter()
+                    .map(|u| dataset.facilities[u.facility].area.clone())
+                    .collect();
                 a.sort();
                 a.dedup();
                 areas = a.into_iter().map(Some).collect();
@@ -207,7 +242,11 @@ fn make_hubs(
                 for set in 0..n_sets {
                     for area in &areas {
                         hubs.push(HubInfo {
-                            place: Place { id: d.id.clone(), lat: d.lat, lon: d.lon },
+                            place: Place {
+                                id: d.id.clone(),
+                                lat: d.lat,
+                                lon: d.lon,
+                            },
                             name: match area {
                                 Some(a) => format!("{} {} ({a})", d.id, d.name),
                                 None => format!("{} {}", d.id, d.name),

@@ -37,7 +37,14 @@ pub(crate) fn ward() -> Dataset {
         floor_area_m2: None,
         operator: op,
     };
-    let line = |id: &str, f: &str, trade: &str, visits: f64, hours: f64, cost: i64, c: &str, pinned: bool| ServiceLine {
+    let line = |id: &str,
+                f: &str,
+                trade: &str,
+                visits: f64,
+                hours: f64,
+                cost: i64,
+                c: &str,
+                pinned: bool| ServiceLine {
         id: id.into(),
         facility_id: f.into(),
         trade: trade.into(),
@@ -53,8 +60,16 @@ pub(crate) fn ward() -> Dataset {
         annual_value: Yen(0),
         payments_per_year: payments,
         procurement: Procurement::Competitive,
-        start: Date { year: 2024, month: 4, day: 1 },
-        end: Date { year: 2025, month: 3, day: 31 },
+        start: Date {
+            year: 2024,
+            month: 4,
+            day: 1,
+        },
+        end: Date {
+            year: 2025,
+            month: 3,
+            day: 31,
+        },
     };
     Dataset {
         facilities: vec![
@@ -64,15 +79,49 @@ pub(crate) fn ward() -> Dataset {
             fac("F4", "South", 35.620, 139.650, Operator::DesignatedManager),
         ],
         lines: vec![
-            line("L1", "F1", "cleaning_daily", 240.0, 4.0, 2_000_000, "C1", false),
+            line(
+                "L1",
+                "F1",
+                "cleaning_daily",
+                240.0,
+                4.0,
+                2_000_000,
+                "C1",
+                false,
+            ),
             line("L2", "F1", "fire_equipment", 2.0, 3.0, 100_000, "C2", false),
             line("L3", "F2", "fire_equipment", 2.0, 3.0, 100_000, "C2", false),
             line("L4", "F2", "elevator", 12.0, 1.0, 600_000, "C3", true),
             line("L5", "F3", "tree_pruning", 1.0, 16.0, 300_000, "C4", false),
-            line("L6", "F3", "cleaning_daily", 240.0, 4.0, 2_000_000, "C5", false),
-            line("L7", "F4", "cleaning_daily", 240.0, 4.0, 2_000_000, "C6", false),
+            line(
+                "L6",
+                "F3",
+                "cleaning_daily",
+                240.0,
+                4.0,
+                2_000_000,
+                "C5",
+                false,
+            ),
+            line(
+                "L7",
+                "F4",
+                "cleaning_daily",
+                240.0,
+                4.0,
+                2_000_000,
+                "C6",
+                false,
+            ),
         ],
-        contracts: vec![contract("C1", 12), contract("C2", 2), contract("C3", 12), contract("C4", 1), contract("C5", 12), contract("C6", 12)],
+        contracts: vec![
+            contract("C1", 12),
+            contract("C2", 2),
+            contract("C3", 12),
+            contract("C4", 1),
+            contract("C5", 12),
+            contract("C6", 12),
+        ],
         depots: vec![],
         travel: Default::default(),
     }
@@ -110,7 +159,8 @@ fn within_area_forbids_cross_area_hubs_and_costs_follow_distance() {
     let km = b.arc_km[1].iter().find(|a| a.0 == 0).unwrap().1;
     let gc = crate::geo::great_circle_km(35.660, 139.65, 35.650, 139.65);
     assert!((km - gc * s.costs.detour_factor).abs() < 1e-9);
-    let admin = (st.bundle.per_facility.value + st.bundle.per_trade.value) * s.costs.yen_per_staff_hour;
+    let admin =
+        (st.bundle.per_facility.value + st.bundle.per_trade.value) * s.costs.yen_per_staff_hour;
     let want = 2.0 * 2.0 * km * s.costs.yen_per_km + admin;
     assert!((b.problem.cost(1, 0).unwrap() - want).abs() < 1e-6);
     let mut s2 = s.clone();
@@ -149,7 +199,11 @@ fn trade_group_units_and_unknown_groups() {
     s.unit = UnitKind::FacilityTradeGroup;
     let b = build(&d, &catalogue(), &s, &staff()).unwrap();
     assert_eq!(b.units.len(), 5);
-    assert_eq!(b.hubs.len(), 3, "one hub per facility when every group shares");
+    assert_eq!(
+        b.hubs.len(),
+        3,
+        "one hub per facility when every group shares"
+    );
     assert_eq!(b.units[1].group.as_deref(), Some("building_systems"));
     s.trade_groups.together = vec![vec!["gardening".into()]];
     let e = build(&d, &catalogue(), &s, &staff()).unwrap_err();
@@ -175,7 +229,10 @@ fn excluding_everything_is_an_error() {
     let d = ward();
     let mut s = Scenario::default();
     s.exclude.kinds = vec!["school".into()];
-    assert!(matches!(build(&d, &catalogue(), &s, &staff()), Err(BuildError::NothingToBundle)));
+    assert!(matches!(
+        build(&d, &catalogue(), &s, &staff()),
+        Err(BuildError::NothingToBundle)
+    ));
 }
 
 #[test]
@@ -184,16 +241,24 @@ fn bundles_read_back_loads_and_travel() {
     let s = Scenario::default();
     let st = staff();
     let b = build(&d, &catalogue(), &s, &st).unwrap();
-    let sol = crate::solve::Solution { assign: vec![0, 0, 2] };
+    let sol = crate::solve::Solution {
+        assign: vec![0, 0, 2],
+    };
     let bs = bundles(&b, &sol, &d, &s, &st);
     assert_eq!(bs.len(), 2);
     assert_eq!(bs[0].id, "B01");
     assert_eq!(bs[0].area, "North");
     assert_eq!(bs[0].facilities, vec![0, 1]);
-    assert_eq!(bs[0].trades, vec!["cleaning_daily".to_string(), "fire_equipment".to_string()]);
+    assert_eq!(
+        bs[0].trades,
+        vec!["cleaning_daily".to_string(), "fire_equipment".to_string()]
+    );
     let km = b.arc_km[1].iter().find(|a| a.0 == 0).unwrap().1;
     assert!((bs[0].travel_km_year - 2.0 * 2.0 * km).abs() < 1e-9);
     assert!((bs[0].route_km - 2.0 * km).abs() < 1e-9);
     assert!((bs[0].admin_hours - st.bundle_hours(2, 2)).abs() < 1e-9);
-    assert_eq!(bs[1].route_km, 0.0, "a bundle of its hub alone has no round");
+    assert_eq!(
+        bs[1].route_km, 0.0,
+        "a bundle of its hub alone has no round"
+    );
 }

@@ -69,7 +69,10 @@ impl UnitInfo {
 }
 
 /// The sets of trade groups that may share a bundle, in catalogue order.
-pub fn group_sets(trades: &TradeCatalogue, scenario: &Scenario) -> Result<Vec<Vec<String>>, BuildError> {
+pub fn group_sets(
+    trades: &TradeCatalogue,
+    scenario: &Scenario,
+) -> Result<Vec<Vec<String>>, BuildError> {
     let mut groups: Vec<String> = Vec::new();
     for t in &trades.trades {
         if !groups.contains(&t.group) {
@@ -107,25 +110,31 @@ pub(super) fn make_units(
     let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     let group_order: Vec<&String> = sets.iter().flatten().collect();
     for (li, line) in d.lines.iter().enumerate() {
-        let &fi = fidx.get(line.facility_id.as_str()).ok_or_else(|| BuildError::UnknownFacility {
-            line: line.id.clone(),
-            facility: line.facility_id.clone(),
-        })?;
+        let &fi =
+            fidx.get(line.facility_id.as_str())
+                .ok_or_else(|| BuildError::UnknownFacility {
+                    line: line.id.clone(),
+                    facility: line.facility_id.clone(),
+                })?;
         let trade = trades
             .get(&line.trade)
-            .ok_or_else(|| BuildError::UnknownTrade { line: line.id.clone(), trade: line.trade.clone() })?;
+            .ok_or_else(|| BuildError::UnknownTrade {
+                line: line.id.clone(),
+                trade: line.trade.clone(),
+            })?;
         let f = &d.facilities[fi];
-        let exclusion = if f.operator == Operator::DesignatedManager && !ex.include_designated_managers {
-            Some(Exclusion::DesignatedManager)
-        } else if ex.facilities.contains(&f.id) {
-            Some(Exclusion::Facility)
-        } else if ex.kinds.contains(&f.kind) {
-            Some(Exclusion::Kind)
-        } else if ex.trades.contains(&line.trade) {
-            Some(Exclusion::Trade)
-        } else {
-            None
-        };
+        let exclusion =
+            if f.operator == Operator::DesignatedManager && !ex.include_designated_managers {
+                Some(Exclusion::DesignatedManager)
+            } else if ex.facilities.contains(&f.id) {
+                Some(Exclusion::Facility)
+            } else if ex.kinds.contains(&f.kind) {
+                Some(Exclusion::Kind)
+            } else if ex.trades.contains(&line.trade) {
+                Some(Exclusion::Trade)
+            } else {
+                None
+            };
         if let Some(e) = exclusion {
             fates[li] = LineFate::Excluded(e);
             continue;
@@ -133,12 +142,16 @@ pub(super) fn make_units(
         if line.pinned {
             continue;
         }
-        let set = sets.iter().position(|s| s.contains(&trade.group)).expect("every catalogue group is in a set");
+        let set = sets
+            .iter()
+            .position(|s| s.contains(&trade.group))
+            .expect("every catalogue group is in a set");
         let key = match scenario.unit {
             UnitKind::Facility => set,
-            UnitKind::FacilityTradeGroup => {
-                group_order.iter().position(|g| **g == trade.group).expect("group listed")
-            }
+            UnitKind::FacilityTradeGroup => group_order
+                .iter()
+                .position(|g| **g == trade.group)
+                .expect("group listed"),
         };
         groups.entry((fi, key)).or_default().push(li);
     }
@@ -150,7 +163,12 @@ pub(super) fn make_units(
             UnitKind::Facility => (key, None),
             UnitKind::FacilityTradeGroup => {
                 let g = group_order[key].clone();
-                (sets.iter().position(|s| s.contains(&g)).expect("group in a set"), Some(g))
+                (
+                    sets.iter()
+                        .position(|s| s.contains(&g))
+                        .expect("group in a set"),
+                    Some(g),
+                )
             }
         };
         let mut trade_keys: Vec<String> = lines.iter().map(|&l| d.lines[l].trade.clone()).collect();
@@ -160,7 +178,11 @@ pub(super) fn make_units(
         let value = lines.iter().map(|&l| d.lines[l].annual_cost.0).sum();
         let visits = lines
             .iter()
-            .filter(|&&l| trades.get(&d.lines[l].trade).is_some_and(|t| travels(t.staffing)))
+            .filter(|&&l| {
+                trades
+                    .get(&d.lines[l].trade)
+                    .is_some_and(|t| travels(t.staffing))
+            })
             .map(|&l| d.lines[l].visits_per_year)
             .sum();
         for &l in &lines {

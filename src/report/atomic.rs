@@ -8,13 +8,19 @@ pub enum OutputError {
     #[error("refusing to write into the dataset folder: {out} is inside {dataset}; choose another --out")]
     InsideDataset { out: PathBuf, dataset: PathBuf },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0} exists and is not a folder; choose another --out")]
     NotADirectory(PathBuf),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// An absolute, symlink-resolved form of a path that may not exist yet: its longest
@@ -49,7 +55,12 @@ fn resolve(p: &Path) -> Result<PathBuf, OutputError> {
             }
             // A trailing `..` or `.`: keep walking up without losing it.
             (Some(parent), None) => {
-                rest.push(cur.components().next_back().map(|c| c.as_os_str().to_os_string()).unwrap_or_default());
+                rest.push(
+                    cur.components()
+                        .next_back()
+                        .map(|c| c.as_os_str().to_os_string())
+                        .unwrap_or_default(),
+                );
                 cur = parent;
             }
             _ => return Ok(abs),
@@ -79,7 +90,10 @@ pub fn write_files(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<Path
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let base = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let base = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
     let result = (|| {
         if tmp.exists() {

@@ -35,7 +35,11 @@ fn cells(r: &Row) -> Vec<String> {
             fixed(f.travel_km_year, 1),
             f.largest_value.to_string(),
             f.over_soft.to_string(),
-            fixed(f.gap, 4),
+            if f.gap.is_finite() {
+                fixed(f.gap, 4)
+            } else {
+                String::new()
+            },
             f.solver_status.clone(),
         ]),
         None => v.extend(std::iter::repeat_n(String::new(), 9)),
@@ -72,9 +76,19 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
                 group(f.travel_km_year.round() as i64),
                 group(f.largest_value),
                 f.over_soft,
-                fixed(100.0 * f.gap, 2)
+                if f.gap.is_finite() {
+                    fixed(100.0 * f.gap, 2)
+                } else {
+                    "?".into()
+                }
             ),
-            None => writeln!(s, "| {} | {} | | | | | | | | | {} |", r.name, r.outcome, r.reason.replace('|', "/")),
+            None => writeln!(
+                s,
+                "| {} | {} | | | | | | | | | {} |",
+                r.name,
+                r.outcome,
+                r.reason.replace('|', "/")
+            ),
         };
     }
     s
@@ -84,7 +98,11 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
 fn chart(rows: &[Row]) -> String {
     let pts: Vec<(&Row, f64, f64, f64)> = rows
         .iter()
-        .filter_map(|r| r.figures.as_ref().map(|f| (r, f.contracts as f64, f.travel_km_year, f.staff_hours_freed)))
+        .filter_map(|r| {
+            r.figures
+                .as_ref()
+                .map(|f| (r, f.contracts as f64, f.travel_km_year, f.staff_hours_freed))
+        })
         .collect();
     let (w, h, ml, mb, mt, mr) = (760.0, 460.0, 80.0, 50.0, 20.0, 180.0);
     let xmax = pts.iter().map(|p| p.1).fold(1.0, f64::max) * 1.05;
@@ -108,12 +126,24 @@ fn chart(rows: &[Row]) -> String {
     );
     for t in [1.0, 10.0, 100.0, 1000.0, 10000.0] {
         if t <= xmax {
-            let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"#, sx(t), h - mb + 16.0, group(t as i64));
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"#,
+                sx(t),
+                h - mb + 16.0,
+                group(t as i64)
+            );
         }
     }
     for k in 0..=4 {
         let y = ymax * k as f64 / 4.0;
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"#, ml - 6.0, sy(y) + 4.0, group(y.round() as i64));
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{}</text>"#,
+            ml - 6.0,
+            sy(y) + 4.0,
+            group(y.round() as i64)
+        );
     }
     let _ = write!(
         s,
@@ -125,12 +155,24 @@ fn chart(rows: &[Row]) -> String {
     );
     for (r, x, y, freed) in &pts {
         let (cx, cy) = (sx(*x), sy(*y));
-        let fill = if r.outcome == "status quo" { "#888" } else if r.pareto { "#c0392b" } else { "#2e6da4" };
+        let fill = if r.outcome == "status quo" {
+            "#888"
+        } else if r.pareto {
+            "#c0392b"
+        } else {
+            "#2e6da4"
+        };
         let mark = if r.pareto { "★ " } else { "" };
         let _ = write!(
             s,
             r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="{fill}"><title>{}</title></circle><text x="{:.1}" y="{:.1}" font-size="10">{mark}{} h</text>"#,
-            esc(&format!("{}: {} contracts, {} km/yr, {} h freed", r.name, x, y.round(), freed.round())),
+            esc(&format!(
+                "{}: {} contracts, {} km/yr, {} h freed",
+                r.name,
+                x,
+                y.round(),
+                freed.round()
+            )),
             cx + 7.0,
             cy - 4.0,
             group(freed.round() as i64)
@@ -172,14 +214,22 @@ pub fn html(title: &str, rows: &[Row]) -> String {
             Some(f) => vec![
                 esc(&r.name),
                 esc(r.outcome),
-                if r.pareto { "★".into() } else { String::new() },
+                if r.pareto {
+                    "★".into()
+                } else {
+                    String::new()
+                },
                 group(f.contracts as i64),
                 group(f.staff_hours_freed.round() as i64),
                 fixed(f.fte_freed, 1),
                 group(f.travel_km_year.round() as i64),
                 group(f.largest_value),
                 f.over_soft.to_string(),
-                fixed(100.0 * f.gap, 2),
+                if f.gap.is_finite() {
+                    fixed(100.0 * f.gap, 2)
+                } else {
+                    "?".into()
+                },
                 String::new(),
             ],
             None => {

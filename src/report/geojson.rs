@@ -23,7 +23,9 @@ pub fn render(plan: &Plan) -> String {
     let mut has_line = vec![false; d.facilities.len()];
     let fidx = d.facility_index();
     for (l, line) in d.lines.iter().enumerate() {
-        if let (Some(&f), LineFate::Unit(_)) = (fidx.get(line.facility_id.as_str()), plan.built.fates[l]) {
+        if let (Some(&f), LineFate::Unit(_)) =
+            (fidx.get(line.facility_id.as_str()), plan.built.fates[l])
+        {
             has_line[f] = true;
         }
     }
@@ -49,7 +51,11 @@ pub fn render(plan: &Plan) -> String {
         })
         .collect();
     for b in &plan.bundles {
-        let pts: Vec<(f64, f64)> = b.facilities.iter().map(|&f| (d.facilities[f].lon, d.facilities[f].lat)).collect();
+        let pts: Vec<(f64, f64)> = b
+            .facilities
+            .iter()
+            .map(|&f| (d.facilities[f].lon, d.facilities[f].lat))
+            .collect();
         let h = hull(&pts);
         let coords: Vec<[f64; 2]> = h.iter().map(|&(x, y)| [x, y]).collect();
         let geometry = match coords.len() {
@@ -80,8 +86,9 @@ pub fn render(plan: &Plan) -> String {
             }
         }));
     }
-    let mut s = serde_json::to_string(&json!({ "type": "FeatureCollection", "features": features }))
-        .expect("a JSON value serialises");
+    let mut s =
+        serde_json::to_string(&json!({ "type": "FeatureCollection", "features": features }))
+            .expect("a JSON value serialises");
     s.push('\n');
     s
 }

@@ -30,7 +30,10 @@ pub fn render(plan: &Plan) -> String {
     let a = &plan.accounts;
     let sc = &plan.scenario;
     let mut s = String::new();
-    let title = format!("包括委託計画 Comprehensive outsourcing plan — {} / {}", plan.inputs.dataset_name, sc.name);
+    let title = format!(
+        "包括委託計画 Comprehensive outsourcing plan — {} / {}",
+        plan.inputs.dataset_name, sc.name
+    );
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
@@ -44,30 +47,47 @@ pub fn render(plan: &Plan) -> String {
 
     s.push_str("<h2>概要 Before and after</h2>\n<table class=\"figures\">\n");
     head(&mut s, &["", "現在 Before", "計画後 After", "差 Change"]);
-    row(&mut s, &[
-        "契約数 Contracts".into(),
-        group(a.contracts_before as i64),
-        format!("{} <small>(包括 {} bundles + 継続 {} left as is)</small>", group(a.contracts_after as i64), a.bundles, a.contracts_left),
-        group(a.contracts_after as i64 - a.contracts_before as i64),
-    ]);
-    row(&mut s, &[
-        "職員時間 Staff hours / year".into(),
-        group(a.staff_hours_before.round() as i64),
-        group(a.staff_hours_after.round() as i64),
-        group((a.staff_hours_after - a.staff_hours_before).round() as i64),
-    ]);
-    row(&mut s, &[
-        "常勤換算 Full-time equivalents".into(),
-        fixed(a.staff_hours_before / plan.inputs.staff.hours_per_fte(), 1),
-        fixed(a.staff_hours_after / plan.inputs.staff.hours_per_fte(), 1),
-        fixed(-a.fte_freed, 1),
-    ]);
-    row(&mut s, &[
-        "移動距離 Contractor travel km / year (拠点モデル hub model)".into(),
-        group(a.travel_km_before.round() as i64),
-        group(a.travel_km_after.round() as i64),
-        group((a.travel_km_after - a.travel_km_before).round() as i64),
-    ]);
+    row(
+        &mut s,
+        &[
+            "契約数 Contracts".into(),
+            group(a.contracts_before as i64),
+            format!(
+                "{} <small>(包括 {} bundles + 継続 {} left as is)</small>",
+                group(a.contracts_after as i64),
+                a.bundles,
+                a.contracts_left
+            ),
+            group(a.contracts_after as i64 - a.contracts_before as i64),
+        ],
+    );
+    row(
+        &mut s,
+        &[
+            "職員時間 Staff hours / year".into(),
+            group(a.staff_hours_before.round() as i64),
+            group(a.staff_hours_after.round() as i64),
+            group((a.staff_hours_after - a.staff_hours_before).round() as i64),
+        ],
+    );
+    row(
+        &mut s,
+        &[
+            "常勤換算 Full-time equivalents".into(),
+            fixed(a.staff_hours_before / plan.inputs.staff.hours_per_fte(), 1),
+            fixed(a.staff_hours_after / plan.inputs.staff.hours_per_fte(), 1),
+            fixed(-a.fte_freed, 1),
+        ],
+    );
+    row(
+        &mut s,
+        &[
+            "移動距離 Contractor travel km / year (拠点モデル hub model)".into(),
+            group(a.travel_km_before.round() as i64),
+            group(a.travel_km_after.round() as i64),
+            group((a.travel_km_after - a.travel_km_before).round() as i64),
+        ],
+    );
     s.push_str("</table>\n");
     let _ = writeln!(
         s,
@@ -95,61 +115,137 @@ pub fn render(plan: &Plan) -> String {
     s.push_str("\n<h2>地域別の職員時間 Staff hours by area</h2>\n");
     s.push_str(&svg::area_chart(plan));
     s.push_str("\n<table>\n");
-    head(&mut s, &["地域 Area", "現在 Before h", "計画後 After h", "削減 Freed h", "常勤換算 FTE freed"]);
+    head(
+        &mut s,
+        &[
+            "地域 Area",
+            "現在 Before h",
+            "計画後 After h",
+            "削減 Freed h",
+            "常勤換算 FTE freed",
+        ],
+    );
     for r in &a.by_area {
-        row(&mut s, &[esc(&r.area), fixed(r.before, 0), fixed(r.after, 0), fixed(r.freed, 0), fixed(r.fte_freed, 2)]);
+        row(
+            &mut s,
+            &[
+                esc(&r.area),
+                fixed(r.before, 0),
+                fixed(r.after, 0),
+                fixed(r.freed, 0),
+                fixed(r.fte_freed, 2),
+            ],
+        );
     }
     s.push_str("</table>\n");
 
     s.push_str("<h2>包括契約一覧 Bundles</h2>\n<table>\n");
-    head(&mut s, &[
-        "ID",
-        "拠点 Hub",
-        "地域 Area",
-        "施設 Facilities",
-        "業務 Lines",
-        "業種 Trades",
-        "作業時間 Labour h/yr",
-        "契約額 Value ¥/yr",
-        "移動 Travel km/yr",
-        "巡回 Round km",
-        "職員 Admin h/yr",
-    ]);
+    head(
+        &mut s,
+        &[
+            "ID",
+            "拠点 Hub",
+            "地域 Area",
+            "施設 Facilities",
+            "業務 Lines",
+            "業種 Trades",
+            "作業時間 Labour h/yr",
+            "契約額 Value ¥/yr",
+            "移動 Travel km/yr",
+            "巡回 Round km",
+            "職員 Admin h/yr",
+        ],
+    );
     for (i, b) in plan.bundles.iter().enumerate() {
-        let trades: Vec<String> = b.trades.iter().map(|t| esc(&trade_label(plan, t))).collect();
-        row(&mut s, &[
-            format!("<span class=\"dot\" style=\"background:{}\"></span>{}", svg::colour(i), b.id),
-            esc(&b.hub_name),
-            esc(&b.area),
-            b.facilities.len().to_string(),
-            b.lines.len().to_string(),
-            format!("<small>{}</small>", trades.join("<br>")),
-            group(b.labour_hours.round() as i64),
-            group(b.value),
-            group(b.travel_km_year.round() as i64),
-            fixed(b.route_km, 1),
-            fixed(b.admin_hours, 0),
-        ]);
+        let trades: Vec<String> = b
+            .trades
+            .iter()
+            .map(|t| esc(&trade_label(plan, t)))
+            .collect();
+        row(
+            &mut s,
+            &[
+                format!(
+                    "<span class=\"dot\" style=\"background:{}\"></span>{}",
+                    svg::colour(i),
+                    b.id
+                ),
+                esc(&b.hub_name),
+                esc(&b.area),
+                b.facilities.len().to_string(),
+                b.lines.len().to_string(),
+                format!("<small>{}</small>", trades.join("<br>")),
+                group(b.labour_hours.round() as i64),
+                group(b.value),
+                group(b.travel_km_year.round() as i64),
+                fixed(b.route_km, 1),
+                fixed(b.admin_hours, 0),
+            ],
+        );
     }
     s.push_str("</table>\n");
 
     let sv = &plan.solver;
     s.push_str("<h2>最適化 Solver</h2>\n<table>\n");
-    row(&mut s, &["目的関数 Objective (yearly cost)".into(), yen(sv.objective)]);
-    row(&mut s, &["下界 Lower bound".into(), yen(sv.lower_bound)]);
-    row(&mut s, &["ギャップ Gap".into(), format!("{} %", fixed(100.0 * sv.gap, 2))]);
-    row(&mut s, &["状態 Status".into(), format!("{} ({}), 独立検証済み checked", sv.status, sv.mode)]);
+    row(
+        &mut s,
+        &["目的関数 Objective (yearly cost)".into(), yen(sv.objective)],
+    );
+    row(&mut s, &["下界 Lower bound".into(), sv.bound_text()]);
+    row(&mut s, &["ギャップ Gap".into(), sv.gap_text()]);
+    row(
+        &mut s,
+        &[
+            "状態 Status".into(),
+            format!("{} ({}), 独立検証済み checked", sv.status, sv.mode),
+        ],
+    );
     s.push_str("</table>\n");
 
     s.push_str("<h2>前提 Assumptions</h2>\n<table>\n");
-    head(&mut s, &["項目 Item", "値 Value", "単位 Unit", "出典 Source"]);
+    head(
+        &mut s,
+        &["項目 Item", "値 Value", "単位 Unit", "出典 Source"],
+    );
     for (key, f) in plan.inputs.staff.figures() {
-        row(&mut s, &[format!("staff_time.{}", esc(&key)), fixed(f.value, 2), esc(&f.unit), esc(&f.source)]);
+        row(
+            &mut s,
+            &[
+                format!("staff_time.{}", esc(&key)),
+                fixed(f.value, 2),
+                esc(&f.unit),
+                esc(&f.source),
+            ],
+        );
     }
     let c = &sc.costs;
-    row(&mut s, &["scenario.costs.yen_per_staff_hour".into(), fixed(c.yen_per_staff_hour, 0), "¥/h".into(), "scenario".into()]);
-    row(&mut s, &["scenario.costs.yen_per_km".into(), fixed(c.yen_per_km, 0), "¥/km".into(), "scenario".into()]);
-    row(&mut s, &["scenario.costs.detour_factor".into(), fixed(c.detour_factor, 2), "road km / great-circle km".into(), "scenario (used where travel.csv lacks a pair)".into()]);
+    row(
+        &mut s,
+        &[
+            "scenario.costs.yen_per_staff_hour".into(),
+            fixed(c.yen_per_staff_hour, 0),
+            "¥/h".into(),
+            "scenario".into(),
+        ],
+    );
+    row(
+        &mut s,
+        &[
+            "scenario.costs.yen_per_km".into(),
+            fixed(c.yen_per_km, 0),
+            "¥/km".into(),
+            "scenario".into(),
+        ],
+    );
+    row(
+        &mut s,
+        &[
+            "scenario.costs.detour_factor".into(),
+            fixed(c.detour_factor, 2),
+            "road km / great-circle km".into(),
+            "scenario (used where travel.csv lacks a pair)".into(),
+        ],
+    );
     s.push_str("</table>\n");
     let _ = writeln!(
         s,

@@ -8,14 +8,32 @@ pub fn render(plan: &Plan) -> String {
     let a = &plan.accounts;
     let sv = &plan.solver;
     let mut s = String::new();
-    let _ = writeln!(s, "# 包括委託計画 Comprehensive outsourcing plan — {} / {}\n", plan.inputs.dataset_name, plan.scenario.name);
+    let _ = writeln!(
+        s,
+        "# 包括委託計画 Comprehensive outsourcing plan — {} / {}\n",
+        plan.inputs.dataset_name, plan.scenario.name
+    );
     if !plan.scenario.description.is_empty() {
         let _ = writeln!(s, "{}\n", plan.scenario.description);
     }
     let _ = writeln!(s, "| | 現在 Before | 計画後 After |\n|---|---:|---:|");
-    let _ = writeln!(s, "| 契約数 Contracts | {} | {} ({} bundles + {} left as is) |", a.contracts_before, a.contracts_after, a.bundles, a.contracts_left);
-    let _ = writeln!(s, "| 職員時間 Staff hours / year | {} | {} |", group(a.staff_hours_before.round() as i64), group(a.staff_hours_after.round() as i64));
-    let _ = writeln!(s, "| 移動距離 Travel km / year | {} | {} |\n", group(a.travel_km_before.round() as i64), group(a.travel_km_after.round() as i64));
+    let _ = writeln!(
+        s,
+        "| 契約数 Contracts | {} | {} ({} bundles + {} left as is) |",
+        a.contracts_before, a.contracts_after, a.bundles, a.contracts_left
+    );
+    let _ = writeln!(
+        s,
+        "| 職員時間 Staff hours / year | {} | {} |",
+        group(a.staff_hours_before.round() as i64),
+        group(a.staff_hours_after.round() as i64)
+    );
+    let _ = writeln!(
+        s,
+        "| 移動距離 Travel km / year | {} | {} |\n",
+        group(a.travel_km_before.round() as i64),
+        group(a.travel_km_after.round() as i64)
+    );
     let _ = writeln!(
         s,
         "**削減 Staff time freed: {} h / year = {} FTE** (single-contract figures −25 %: {} h; +25 %: {} h).\n",
@@ -26,7 +44,15 @@ pub fn render(plan: &Plan) -> String {
     );
     let _ = writeln!(s, "## 地域別 By area\n\n| 地域 Area | Before h | After h | Freed h | FTE freed |\n|---|---:|---:|---:|---:|");
     for r in &a.by_area {
-        let _ = writeln!(s, "| {} | {} | {} | {} | {} |", r.area, fixed(r.before, 0), fixed(r.after, 0), fixed(r.freed, 0), fixed(r.fte_freed, 2));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            r.area,
+            fixed(r.before, 0),
+            fixed(r.after, 0),
+            fixed(r.freed, 0),
+            fixed(r.fte_freed, 2)
+        );
     }
     let _ = writeln!(
         s,
@@ -49,10 +75,10 @@ pub fn render(plan: &Plan) -> String {
     }
     let _ = writeln!(
         s,
-        "\n## 最適化 Solver\n\nObjective ¥{} / year, lower bound ¥{}, gap {} %, status {} ({}), checked independently.",
+        "\n## 最適化 Solver\n\nObjective ¥{} / year, lower bound {}, gap {}, status {} ({}), checked independently.",
         group(sv.objective.round() as i64),
-        group(sv.lower_bound.round() as i64),
-        fixed(100.0 * sv.gap, 2),
+        sv.bound_text(),
+        sv.gap_text(),
         sv.status,
         sv.mode
     );

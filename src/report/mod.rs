@@ -19,7 +19,14 @@ use crate::plan::Plan;
 use std::path::{Path, PathBuf};
 
 /// The files of one plan, in the order they are listed to the user.
-pub const FILES: [&str; 6] = ["report.html", "report.md", "summary.json", "bundles.csv", "assignments.csv", "bundles.geojson"];
+pub const FILES: [&str; 6] = [
+    "report.html",
+    "report.md",
+    "summary.json",
+    "bundles.csv",
+    "assignments.csv",
+    "bundles.geojson",
+];
 
 /// Renders every output of a plan in memory: (file name, bytes).
 pub fn render(plan: &Plan) -> Vec<(&'static str, Vec<u8>)> {
@@ -43,7 +50,10 @@ pub fn write(plan: &Plan, dataset_dir: &Path, out_dir: &Path) -> Result<Vec<Path
 pub fn fixed(v: f64, places: usize) -> String {
     let s = format!("{v:.places$}");
     // "-0.00" reads as a sign error in a spreadsheet.
-    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         s.trim_start_matches('-').to_string()
     } else {
         s
@@ -52,7 +62,10 @@ pub fn fixed(v: f64, places: usize) -> String {
 
 /// Escapes text for HTML and SVG.
 pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The name of a trade in Japanese and English, or its key when the catalogue lacks it.

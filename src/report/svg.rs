@@ -17,12 +17,21 @@ pub fn colour(i: usize) -> String {
 pub fn map(plan: &Plan) -> String {
     let d = plan.inputs.dataset;
     let (w, h, m) = (760.0, 560.0, 16.0);
-    let proj = Projection::around(&d.facilities.iter().map(|f| (f.lat, f.lon)).collect::<Vec<_>>());
+    let proj = Projection::around(
+        &d.facilities
+            .iter()
+            .map(|f| (f.lat, f.lon))
+            .collect::<Vec<_>>(),
+    );
     let mut places: Vec<[f64; 2]> = d.facilities.iter().map(|f| proj.xy(f.lat, f.lon)).collect();
-    let hub_xy: Vec<[f64; 2]> = plan.bundles.iter().map(|b| {
-        let p = &plan.built.hubs[b.hub].place;
-        proj.xy(p.lat, p.lon)
-    }).collect();
+    let hub_xy: Vec<[f64; 2]> = plan
+        .bundles
+        .iter()
+        .map(|b| {
+            let p = &plan.built.hubs[b.hub].place;
+            proj.xy(p.lat, p.lon)
+        })
+        .collect();
     places.extend(hub_xy.iter().copied());
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for p in &places {
@@ -45,10 +54,14 @@ pub fn map(plan: &Plan) -> String {
         for &f in &b.facilities {
             bundle_of[f] = Some(i);
         }
-        let pts: Vec<(f64, f64)> = b.facilities.iter().map(|&f| {
-            let (x, y) = to(places[f]);
-            (x, y)
-        }).collect();
+        let pts: Vec<(f64, f64)> = b
+            .facilities
+            .iter()
+            .map(|&f| {
+                let (x, y) = to(places[f]);
+                (x, y)
+            })
+            .collect();
         let ring = hull(&pts);
         if ring.len() >= 3 {
             let path: Vec<String> = ring.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
@@ -58,17 +71,32 @@ pub fn map(plan: &Plan) -> String {
                 path.join(" "),
                 colour(i),
                 colour(i),
-                esc(&format!("{} {} ({} facilities)", b.id, b.area, b.facilities.len()))
+                esc(&format!(
+                    "{} {} ({} facilities)",
+                    b.id,
+                    b.area,
+                    b.facilities.len()
+                ))
             );
         }
     }
     for (f, fac) in d.facilities.iter().enumerate() {
         let (x, y) = to(places[f]);
         let (fill, label) = match bundle_of[f] {
-            Some(i) => (colour(i), format!("{} {} — {}", fac.id, fac.name, plan.bundles[i].id)),
-            None => ("#b0b0b0".to_string(), format!("{} {} — 対象外 not bundled", fac.id, fac.name)),
+            Some(i) => (
+                colour(i),
+                format!("{} {} — {}", fac.id, fac.name, plan.bundles[i].id),
+            ),
+            None => (
+                "#b0b0b0".to_string(),
+                format!("{} {} — 対象外 not bundled", fac.id, fac.name),
+            ),
         };
-        let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{}</title></circle>"#, esc(&label));
+        let _ = write!(
+            s,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{}</title></circle>"#,
+            esc(&label)
+        );
     }
     for (i, b) in plan.bundles.iter().enumerate() {
         let (x, y) = to(hub_xy[i]);
@@ -90,7 +118,10 @@ pub fn area_chart(plan: &Plan) -> String {
     let rows = &plan.accounts.by_area;
     let (w, bar, gap, left) = (760.0, 14.0, 14.0, 120.0);
     let h = 30.0 + rows.len() as f64 * (2.0 * bar + gap);
-    let max = rows.iter().map(|r| r.before.max(r.after)).fold(1.0, f64::max);
+    let max = rows
+        .iter()
+        .map(|r| r.before.max(r.after))
+        .fold(1.0, f64::max);
     let scale = (w - left - 110.0) / max;
     let mut s = String::new();
     let _ = write!(
@@ -114,7 +145,10 @@ pub fn area_chart(plan: &Plan) -> String {
             y + bar + 4.0,
             esc(&r.area)
         );
-        for (j, (v, fill)) in [(r.before, "#9aa5b1"), (r.after, "#2a7f62")].iter().enumerate() {
+        for (j, (v, fill)) in [(r.before, "#9aa5b1"), (r.after, "#2a7f62")]
+            .iter()
+            .enumerate()
+        {
             let yy = y + j as f64 * bar;
             let _ = write!(
                 s,

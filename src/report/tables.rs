@@ -33,7 +33,11 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
     ])
     .expect("memory");
     for b in &plan.bundles {
-        let ids: Vec<&str> = b.facilities.iter().map(|&f| d.facilities[f].id.as_str()).collect();
+        let ids: Vec<&str> = b
+            .facilities
+            .iter()
+            .map(|&f| d.facilities[f].id.as_str())
+            .collect();
         w.write_record([
             b.id.clone(),
             b.hub_id.clone(),
@@ -80,7 +84,9 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
     ])
     .expect("memory");
     for (l, line) in d.lines.iter().enumerate() {
-        let f = fidx.get(line.facility_id.as_str()).map(|&i| &d.facilities[i]);
+        let f = fidx
+            .get(line.facility_id.as_str())
+            .map(|&i| &d.facilities[i]);
         let (new, reason) = match plan.built.fates[l] {
             LineFate::Unit(u) => (unit_bundle[u].to_string(), String::new()),
             LineFate::Pinned => ("pinned".to_string(), "pinned".to_string()),

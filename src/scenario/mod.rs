@@ -106,13 +106,28 @@ pub struct Costs {
 
 impl Default for Costs {
     fn default() -> Self {
-        Costs { yen_per_staff_hour: 5000.0, yen_per_km: 150.0, detour_factor: 1.3 }
+        Costs {
+            yen_per_staff_hour: 5000.0,
+            yen_per_km: 150.0,
+            detour_factor: 1.3,
+        }
     }
+}
+
+/// Which engine method runs: `auto` picks exact for small problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SolverMode {
+    #[default]
+    Auto,
+    Exact,
+    Heuristic,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SolverSettings {
+    pub mode: SolverMode,
     pub time_limit_s: f64,
     /// Stop once the relative gap to the lower bound is below this.
     pub rel_gap: f64,
@@ -122,7 +137,13 @@ pub struct SolverSettings {
 
 impl Default for SolverSettings {
     fn default() -> Self {
-        SolverSettings { time_limit_s: 10.0, rel_gap: 0.005, seed: 1, threads: 2 }
+        SolverSettings {
+            mode: SolverMode::Auto,
+            time_limit_s: 10.0,
+            rel_gap: 0.005,
+            seed: 1,
+            threads: 2,
+        }
     }
 }
 
@@ -165,36 +186,57 @@ impl Default for Scenario {
 #[derive(Debug, Error)]
 pub enum ScenarioError {
     #[error("{file}: cannot read: {source}")]
-    Read { file: PathBuf, source: std::io::Error },
+    Read {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{file}: {message}")]
     Parse { file: PathBuf, message: String },
     #[error("{file}: `{key}`: {message}")]
-    Invalid { file: PathBuf, key: String, message: String },
+    Invalid {
+        file: PathBuf,
+        key: String,
+        message: String,
+    },
 }
 
 impl Scenario {
     /// Reads a scenario file; the name defaults to the file stem.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ScenarioError::Read { file: path.to_path_buf(), source })?;
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         Scenario::parse(&text, path, &stem)
     }
 
     /// Parses scenario text; `file` is only used in messages.
     pub fn parse(text: &str, file: &Path, default_name: &str) -> Result<Scenario, ScenarioError> {
-        let value: toml::Value = toml::from_str(text)
-            .map_err(|e| ScenarioError::Parse { file: file.to_path_buf(), message: one_line(&e.to_string()) })?;
+        let value: toml::Value = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.to_path_buf(),
+            message: one_line(&e.to_string()),
+        })?;
         Scenario::from_value(value, file, default_name)
     }
 
     /// Builds a scenario from a parsed TOML table (sweeps merge tables before this).
-    pub fn from_value(value: toml::Value, file: &Path, default_name: &str) -> Result<Scenario, ScenarioError> {
+    pub fn from_value(
+        value: toml::Value,
+        file: &Path,
+        default_name: &str,
+    ) -> Result<Scenario, ScenarioError> {
         let has_name = value.get("name").is_some();
-        let mut s: Scenario = value.try_into().map_err(|e: toml::de::Error| ScenarioError::Parse {
-            file: file.to_path_buf(),
-            message: one_line(&e.to_string()),
-        })?;
+        let mut s: Scenario =
+            value
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Parse {
+                    file: file.to_path_buf(),
+                    message: one_line(&e.to_string()),
+                })?;
         if !has_name {
             s.name = default_name.to_string();
         }
@@ -205,19 +247,32 @@ impl Scenario {
     /// Checks what serde cannot: ranges and combinations.
     pub fn validate(&self, file: &Path) -> Result<(), ScenarioError> {
         let bad = |key: &str, message: String| {
-            Err(ScenarioError::Invalid { file: file.to_path_buf(), key: key.into(), message })
+            Err(ScenarioError::Invalid {
+                file: file.to_path_buf(),
+                key: key.into(),
+                message,
+            })
         };
         if self.name.trim().is_empty()
             || self.name.contains(['/', '\\'])
             || self.name == "."
             || self.name == ".."
         {
-            return bad("name", format!("{:?} cannot name an output folder; use letters, digits, - or _", self.name));
+            return bad(
+                "name",
+                format!(
+                    "{:?} cannot name an output folder; use letters, digits, - or _",
+                    self.name
+                ),
+            );
         }
         let l = &self.limits;
         if let Some(h) = l.max_labour_hours {
             if !(h.is_finite() && h > 0.0) {
-                return bad("limits.max_labour_hours", format!("{h} must be a positive number of hours"));
+                return bad(
+                    "limits.max_labour_hours",
+                    format!("{h} must be a positive number of hours"),
+                );
             }
         }
         if let Some(v) = l.max_value_jpy {
@@ -227,7 +282,10 @@ impl Scenario {
         }
         if let (Some(lo), Some(hi)) = (l.min_value_jpy, l.max_value_jpy) {
             if lo > hi {
-                return bad("limits.min_value_jpy", format!("{lo} is above limits.max_value_jpy {hi}"));
+                return bad(
+                    "limits.min_value_jpy",
+                    format!("{lo} is above limits.max_value_jpy {hi}"),
+                );
             }
         }
         if l.max_facilities == Some(0) {
@@ -235,12 +293,18 @@ impl Scenario {
         }
         if let Some(d) = l.max_distance_km {
             if !(d.is_finite() && d > 0.0) {
-                return bad("limits.max_distance_km", format!("{d} must be a positive number of km"));
+                return bad(
+                    "limits.max_distance_km",
+                    format!("{d} must be a positive number of km"),
+                );
             }
         }
         let b = &self.bundles;
         if b.count.is_some() && (b.min.is_some() || b.max.is_some()) {
-            return bad("bundles.count", "give either `count` or `min`/`max`, not both".into());
+            return bad(
+                "bundles.count",
+                "give either `count` or `min`/`max`, not both".into(),
+            );
         }
         if b.count == Some(0) || b.max == Some(0) {
             return bad("bundles", "a plan needs at least one bundle".into());
@@ -251,17 +315,29 @@ impl Scenario {
             }
         }
         let c = &self.costs;
-        for (key, v) in [("costs.yen_per_staff_hour", c.yen_per_staff_hour), ("costs.yen_per_km", c.yen_per_km)] {
+        for (key, v) in [
+            ("costs.yen_per_staff_hour", c.yen_per_staff_hour),
+            ("costs.yen_per_km", c.yen_per_km),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(key, format!("{v} must be zero or positive"));
             }
         }
         if !(c.detour_factor.is_finite() && c.detour_factor >= 1.0) {
-            return bad("costs.detour_factor", format!("{} must be at least 1 (roads are never shorter than the great circle)", c.detour_factor));
+            return bad(
+                "costs.detour_factor",
+                format!(
+                    "{} must be at least 1 (roads are never shorter than the great circle)",
+                    c.detour_factor
+                ),
+            );
         }
         let s = &self.solver;
         if !(s.time_limit_s.is_finite() && s.time_limit_s > 0.0) {
-            return bad("solver.time_limit_s", format!("{} must be positive seconds", s.time_limit_s));
+            return bad(
+                "solver.time_limit_s",
+                format!("{} must be positive seconds", s.time_limit_s),
+            );
         }
         if !(s.rel_gap.is_finite() && (0.0..1.0).contains(&s.rel_gap)) {
             return bad("solver.rel_gap", format!("{} must be in [0, 1)", s.rel_gap));
@@ -272,7 +348,10 @@ impl Scenario {
         let mut seen = std::collections::HashSet::new();
         for g in self.trade_groups.together.iter().flatten() {
             if !seen.insert(g) {
-                return bad("trade_groups.together", format!("group `{g}` appears in more than one set"));
+                return bad(
+                    "trade_groups.together",
+                    format!("group `{g}` appears in more than one set"),
+                );
             }
         }
         Ok(())
@@ -292,11 +371,19 @@ impl Scenario {
 /// toml's messages span several lines with a source excerpt; keep the first line and
 /// the line number, which are what a user needs.
 fn one_line(message: &str) -> String {
-    let lines: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     // toml 0.8: "TOML parse error at line 3, column 1", excerpt lines, then the cause.
     match (lines.first(), lines.last()) {
         (Some(first), Some(last)) if lines.len() > 1 => {
-            format!("{}: {}", first.trim_start_matches("TOML parse error at "), last)
+            format!(
+                "{}: {}",
+                first.trim_start_matches("TOML parse error at "),
+                last
+            )
         }
         (Some(first), _) => first.to_string(),
         _ => message.to_string(),
@@ -318,7 +405,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named_with_the_file() {
-        let e = Scenario::parse("[limits]\nmax_houres = 3\n", Path::new("s/bad.toml"), "bad").unwrap_err();
+        let e = Scenario::parse("[limits]\nmax_houres = 3\n", Path::new("s/bad.toml"), "bad")
+            .unwrap_err();
         let m = e.to_string();
         assert!(m.contains("s/bad.toml"), "{m}");
         assert!(m.contains("max_houres"), "{m}");
@@ -332,7 +420,8 @@ mod tests {
 
     #[test]
     fn count_and_range_exclude_each_other() {
-        let e = Scenario::parse("[bundles]\ncount = 5\nmax = 7\n", Path::new("b.toml"), "b").unwrap_err();
+        let e = Scenario::parse("[bundles]\ncount = 5\nmax = 7\n", Path::new("b.toml"), "b")
+            .unwrap_err();
         assert!(e.to_string().contains("bundles.count"), "{e}");
         let s = Scenario::parse("[bundles]\nmin = 2\nmax = 7\n", Path::new("b.toml"), "b").unwrap();
         assert_eq!(s.hub_count(), crate::solve::HubCount::Range(2, 7));
@@ -340,7 +429,8 @@ mod tests {
 
     #[test]
     fn detour_below_one_is_rejected() {
-        let e = Scenario::parse("[costs]\ndetour_factor = 0.9\n", Path::new("d.toml"), "d").unwrap_err();
+        let e = Scenario::parse("[costs]\ndetour_factor = 0.9\n", Path::new("d.toml"), "d")
+            .unwrap_err();
         assert!(e.to_string().contains("costs.detour_factor"), "{e}");
     }
 

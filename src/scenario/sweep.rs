@@ -61,17 +61,29 @@ pub struct Sweep {
 
 impl Sweep {
     pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ScenarioError::Read { file: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sweep".into());
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sweep".into());
         Sweep::parse(&text, path, dir, &stem)
     }
 
     /// `dir` resolves relative scenario paths; `file` is for messages.
-    pub fn parse(text: &str, file: &Path, dir: &Path, default_name: &str) -> Result<Sweep, ScenarioError> {
-        let f: SweepFile = toml::from_str(text)
-            .map_err(|e| ScenarioError::Parse { file: file.to_path_buf(), message: super::one_line(&e.to_string()) })?;
+    pub fn parse(
+        text: &str,
+        file: &Path,
+        dir: &Path,
+        default_name: &str,
+    ) -> Result<Sweep, ScenarioError> {
+        let f: SweepFile = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.to_path_buf(),
+            message: super::one_line(&e.to_string()),
+        })?;
         let mut scenarios = Vec::new();
         for p in &f.scenarios {
             scenarios.push(Scenario::load(&dir.join(p))?);
@@ -92,11 +104,18 @@ impl Sweep {
                 return Err(ScenarioError::Invalid {
                     file: file.to_path_buf(),
                     key: "name".into(),
-                    message: format!("two scenarios are named `{}`; each needs its own output folder", s.name),
+                    message: format!(
+                        "two scenarios are named `{}`; each needs its own output folder",
+                        s.name
+                    ),
                 });
             }
         }
-        Ok(Sweep { name: f.name.unwrap_or_else(|| default_name.to_string()), scenarios, soft: f.soft })
+        Ok(Sweep {
+            name: f.name.unwrap_or_else(|| default_name.to_string()),
+            scenarios,
+            soft: f.soft,
+        })
     }
 }
 
@@ -113,23 +132,37 @@ fn set_path(root: &mut toml::Value, key: &str, v: toml::Value) -> Result<(), Str
     let parts: Vec<&str> = key.split('.').collect();
     let mut cur = root;
     for (i, part) in parts.iter().enumerate() {
-        let table = cur.as_table_mut().ok_or_else(|| format!("`{}` is not a table", parts[..i].join(".")))?;
+        let table = cur
+            .as_table_mut()
+            .ok_or_else(|| format!("`{}` is not a table", parts[..i].join(".")))?;
         if i + 1 == parts.len() {
             table.insert(part.to_string(), v);
             return Ok(());
         }
-        cur = table.entry(part.to_string()).or_insert_with(|| toml::Value::Table(Default::default()));
+        cur = table
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
     }
     Ok(())
 }
 
 fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
-    let invalid = |key: &str, message: String| ScenarioError::Invalid { file: file.to_path_buf(), key: key.into(), message };
+    let invalid = |key: &str, message: String| ScenarioError::Invalid {
+        file: file.to_path_buf(),
+        key: key.into(),
+        message,
+    };
     let base: toml::Value = match &g.base {
         Some(p) => {
             let path = dir.join(p);
-            let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Read { file: path.clone(), source })?;
-            toml::from_str(&text).map_err(|e| ScenarioError::Parse { file: path.clone(), message: super::one_line(&e.to_string()) })?
+            let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Read {
+                file: path.clone(),
+                source,
+            })?;
+            toml::from_str(&text).map_err(|e| ScenarioError::Parse {
+                file: path.clone(),
+                message: super::one_line(&e.to_string()),
+            })?
         }
         None => toml::Value::Table(Default::default()),
     };
@@ -137,7 +170,12 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
     for (k, v) in &g.keys {
         match v.as_array() {
             Some(vals) if !vals.is_empty() => axes.push((k, vals)),
-            _ => return Err(invalid(&format!("grid.keys.{k}"), "must be a non-empty list of values to try".into())),
+            _ => {
+                return Err(invalid(
+                    &format!("grid.keys.{k}"),
+                    "must be a non-empty list of values to try".into(),
+                ))
+            }
         }
     }
     let total: usize = axes.iter().map(|a| a.1.len()).product();
@@ -158,7 +196,8 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
             name.push_str(&format!("-{label}={}", short(&v)));
             set_path(&mut value, k, v).map_err(|m| invalid(&format!("grid.keys.{k}"), m))?;
         }
-        set_path(&mut value, "name", toml::Value::String(name.clone())).map_err(|m| invalid("grid.name", m))?;
+        set_path(&mut value, "name", toml::Value::String(name.clone()))
+            .map_err(|m| invalid("grid.name", m))?;
         let s = Scenario::from_value(value, file, &name).map_err(|e| match e {
             ScenarioError::Parse { message, .. } => invalid(&format!("grid `{}`", g.name), message),
             other => other,
@@ -187,25 +226,41 @@ unit = ["facility", "facility_trade_group"]
         let names: Vec<&str> = s.scenarios.iter().map(|x| x.name.as_str()).collect();
         assert_eq!(names.len(), 8);
         // Keys in table order (sorted): limits.max_value_jpy, unit, within_area.
-        assert_eq!(names[0], "cap-max_value_jpy=100-unit=facility-within_area=true");
-        assert_eq!(names[1], "cap-max_value_jpy=100-unit=facility-within_area=false");
-        assert_eq!(names[7], "cap-max_value_jpy=300-unit=facility_trade_group-within_area=false");
+        assert_eq!(
+            names[0],
+            "cap-max_value_jpy=100-unit=facility-within_area=true"
+        );
+        assert_eq!(
+            names[1],
+            "cap-max_value_jpy=100-unit=facility-within_area=false"
+        );
+        assert_eq!(
+            names[7],
+            "cap-max_value_jpy=300-unit=facility_trade_group-within_area=false"
+        );
         assert_eq!(s.scenarios[7].limits.max_value_jpy, Some(300));
         assert!(!s.scenarios[7].within_area);
-        assert_eq!(s.scenarios[7].unit, crate::scenario::UnitKind::FacilityTradeGroup);
+        assert_eq!(
+            s.scenarios[7].unit,
+            crate::scenario::UnitKind::FacilityTradeGroup
+        );
     }
 
     #[test]
     fn a_grid_key_that_is_no_scenario_key_is_named() {
         let text = "[[grid]]\nname = \"g\"\n[grid.keys]\n\"limits.max_hourz\" = [1.0]\n";
-        let e = Sweep::parse(text, Path::new("s.toml"), Path::new("."), "s").unwrap_err().to_string();
+        let e = Sweep::parse(text, Path::new("s.toml"), Path::new("."), "s")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("max_hourz") && e.contains("s.toml"), "{e}");
     }
 
     #[test]
     fn duplicate_names_are_refused() {
         let text = "[[grid]]\nname = \"g\"\n[grid.keys]\nwithin_area = [true, true]\n";
-        let e = Sweep::parse(text, Path::new("s.toml"), Path::new("."), "s").unwrap_err().to_string();
+        let e = Sweep::parse(text, Path::new("s.toml"), Path::new("."), "s")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("two scenarios"), "{e}");
     }
 }

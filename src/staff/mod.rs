@@ -62,11 +62,19 @@ pub struct StaffModel {
 #[derive(Debug, Error)]
 pub enum StaffModelError {
     #[error("{file}: cannot read: {source}")]
-    Read { file: String, source: std::io::Error },
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("{file}: {message}")]
     Parse { file: String, message: String },
     #[error("{file}: `{key}` = {value}: {message}")]
-    Invalid { file: String, key: String, value: f64, message: String },
+    Invalid {
+        file: String,
+        key: String,
+        value: f64,
+        message: String,
+    },
 }
 
 impl StaffModel {
@@ -77,8 +85,11 @@ impl StaffModel {
             Some(dir) => {
                 let path = dir.join("staff_time.toml");
                 let file = path.display().to_string();
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| StaffModelError::Read { file: file.clone(), source })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| StaffModelError::Read {
+                        file: file.clone(),
+                        source,
+                    })?;
                 StaffModel::parse(&text, &file)
             }
         }
@@ -87,7 +98,12 @@ impl StaffModel {
     pub fn parse(text: &str, file: &str) -> Result<StaffModel, StaffModelError> {
         let m: StaffModel = toml::from_str(text).map_err(|e| StaffModelError::Parse {
             file: file.into(),
-            message: e.to_string().lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" "),
+            message: e
+                .to_string()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
         })?;
         for (key, f) in m.figures() {
             let positive_needed = matches!(key.as_str(), "bundle.term_years" | "fte.hours_per_fte");
@@ -96,7 +112,11 @@ impl StaffModel {
                     file: file.into(),
                     key,
                     value: f.value,
-                    message: if positive_needed { "must be positive".into() } else { "must be zero or positive".into() },
+                    message: if positive_needed {
+                        "must be positive".into()
+                    } else {
+                        "must be zero or positive".into()
+                    },
                 });
             }
         }
@@ -110,10 +130,19 @@ impl StaffModel {
         let mut v: Vec<(String, &Figure)> = vec![
             ("single_contract.site_check".into(), &s.site_check),
             ("single_contract.specification".into(), &s.specification),
-            ("single_contract.procurement_competitive".into(), &s.procurement_competitive),
-            ("single_contract.procurement_negotiated".into(), &s.procurement_negotiated),
+            (
+                "single_contract.procurement_competitive".into(),
+                &s.procurement_competitive,
+            ),
+            (
+                "single_contract.procurement_negotiated".into(),
+                &s.procurement_negotiated,
+            ),
             ("single_contract.supervision".into(), &s.supervision),
-            ("single_contract.completion_inspection".into(), &s.completion_inspection),
+            (
+                "single_contract.completion_inspection".into(),
+                &s.completion_inspection,
+            ),
             ("single_contract.per_payment".into(), &s.per_payment),
         ];
         v.extend([

@@ -23,9 +23,10 @@ fn matome(args: &[&str], cwd: &Path) -> Output {
 
 fn plan_into(out: &Path, extra: &[&str]) -> Output {
     let models = repo().join("models");
+    let dataset = tiny();
     let mut args = vec![
         "plan",
-        tiny().to_str().unwrap(),
+        dataset.to_str().unwrap(),
         "--models",
         models.to_str().unwrap(),
         "--out",
@@ -220,7 +221,11 @@ fn an_infeasible_scenario_names_the_facility_and_the_limit() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("infeasible"), "{err}");
     assert!(err.contains("limits.max_value_jpy"), "{err}");
-    assert!(err.contains("facility ") && err.contains("lines "), "{err}");
+    // F01, F02 and F05 cost ¥8.48M each, F03 ¥4.9M (datasets/tiny).
+    for blocked in ["F01 代沢小学校", "F02 梅丘中学校", "F05 用賀小学校", "L01, L02, L03"] {
+        assert!(err.contains(blocked), "{blocked} not named: {err}");
+    }
+    assert!(!err.contains("F03 梅丘図書館"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out.exists(), "nothing written");
 }

@@ -53,9 +53,13 @@ fn unit_text(built: &Built, d: &Dataset, u: usize) -> String {
 
 /// One sentence per finding, naming what is blocked and the key to change.
 pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
+    // Capacity shortfalls with no hub able to open follow from the findings that keep
+    // every hub shut; listing them too would bury the cause.
+    let causes = diag.findings.iter().any(|f| !matches!(f, Finding::CapacityShort { .. }));
     let mut out: Vec<String> = diag
         .findings
         .iter()
+        .filter(|f| !(causes && matches!(f, Finding::CapacityShort { max_hubs: 0, .. })))
         .map(|f| match f {
             Finding::UnitTooHeavy { unit, dim, load, largest_capacity } => format!(
                 "{} needs {} alone, above the per-bundle limit of {} ({}): raise the limit, exclude the facility, or pin its largest lines",
@@ -69,7 +73,7 @@ pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
                 unit_text(built, d, *unit)
             ),
             Finding::CapacityShort { dim, total_load, max_capacity, max_hubs } => format!(
-                "all facilities together need {}, but at most {max_hubs} bundles (bundles.count / bundles.max) hold {} under {}",
+                "all facilities together need {}, but the at most {max_hubs} bundles that can open (bundles.count / bundles.max, or the hubs facilities allow) hold {} under {}",
                 amount(*dim, *total_load),
                 amount(*dim, *max_capacity),
                 DIM_KEYS.get(*dim).copied().unwrap_or("limits"),

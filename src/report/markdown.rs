@@ -20,7 +20,10 @@ pub fn render(plan: &Plan) -> String {
     let _ = writeln!(
         s,
         "| 契約数 Contracts | {} | {} ({} bundles + {} left as is) |",
-        a.contracts_before, a.contracts_after, a.bundles, a.contracts_left
+        group(a.contracts_before as i64),
+        group(a.contracts_after as i64),
+        a.bundles,
+        a.contracts_left
     );
     let _ = writeln!(
         s,

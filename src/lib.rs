@@ -5,6 +5,9 @@
 //! Layers: `model` (domain data) ← `io` (readers, writers) and `validate`;
 //! `solve` is the generic engine and never imports formats.
 
+pub mod generate;
+pub mod io;
 pub mod model;
 pub mod solve;
 pub mod units;
+pub mod validate;

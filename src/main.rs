@@ -17,11 +17,17 @@ struct Cli {
 enum Command {
     /// Solve benchmark instances (CPMP, SSCFLP) and print one CSV row each.
     Bench(cli::bench::BenchArgs),
+    /// Check a dataset folder: print a summary and every problem (file, line, column).
+    Validate(cli::validate::ValidateArgs),
+    /// Write a synthetic but realistic ward dataset (deterministic for a seed).
+    Generate(cli::generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(args) => cli::bench::run(args),
+        Command::Validate(args) => cli::validate::run(args),
+        Command::Generate(args) => cli::generate::run(args),
     }
 }

@@ -142,17 +142,9 @@ pub struct Dataset {
 
 impl Dataset {
     pub fn facility_index(&self) -> HashMap<&str, usize> {
-        self.facilities
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
-            .collect()
+        self.facilities.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect()
     }
     pub fn contract_index(&self) -> HashMap<&str, usize> {
-        self.contracts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect()
+        self.contracts.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect()
     }
 }

@@ -83,28 +83,13 @@ impl SolveReport {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Finding {
     /// Total load exceeds what the allowed number of hubs can hold.
-    CapacityShort {
-        dim: usize,
-        total_load: f64,
-        max_capacity: f64,
-        max_hubs: usize,
-    },
+    CapacityShort { dim: usize, total_load: f64, max_capacity: f64, max_hubs: usize },
     /// A unit is heavier than every hub it may use.
-    UnitTooHeavy {
-        unit: usize,
-        dim: usize,
-        load: f64,
-        largest_capacity: f64,
-    },
+    UnitTooHeavy { unit: usize, dim: usize, load: f64, largest_capacity: f64 },
     /// A unit has no allowed hub.
     NoAllowedHub { unit: usize },
     /// No hub can reach its minimum load even with every unit it may take.
-    MinimumUnreachable {
-        hub: usize,
-        dim: usize,
-        minimum: f64,
-        reachable: f64,
-    },
+    MinimumUnreachable { hub: usize, dim: usize, minimum: f64, reachable: f64 },
     /// Too few hubs can open at all for the required count.
     TooFewHubs { required: usize, available: usize },
     /// Anything else the solver proved infeasible, in words.

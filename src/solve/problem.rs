@@ -48,10 +48,7 @@ pub enum Arcs {
     /// Every pair allowed; cost = Euclidean distance between unit and hub coordinates,
     /// floored to an integer when `truncate` (the OR-Library pmedcap convention), and
     /// forbidden beyond `max_dist` when given.
-    Euclidean {
-        truncate: bool,
-        max_dist: Option<f64>,
-    },
+    Euclidean { truncate: bool, max_dist: Option<f64> },
     /// Dense matrix, row-major by hub: `costs[h * n_units + u]`.
     Dense { costs: Vec<f64> },
     /// Sparse lists: for each unit, its allowed hubs with their costs.
@@ -73,21 +70,13 @@ pub struct Problem {
 #[derive(Debug, Error, PartialEq)]
 pub enum ProblemError {
     #[error("unit {unit} has {got} load values; the problem has {want} dimensions")]
-    UnitDims {
-        unit: usize,
-        got: usize,
-        want: usize,
-    },
+    UnitDims { unit: usize, got: usize, want: usize },
     #[error("hub {hub} has {got} capacity or minimum values; the problem has {want} dimensions")]
     HubDims { hub: usize, got: usize, want: usize },
     #[error("unit {unit}: load, cost or coordinate is not a finite number")]
     NotFinite { unit: usize },
     #[error("arc of unit {unit} names hub {hub}, but there are {hubs} hubs")]
-    BadHub {
-        unit: usize,
-        hub: usize,
-        hubs: usize,
-    },
+    BadHub { unit: usize, hub: usize, hubs: usize },
     #[error("{0}")]
     Shape(String),
 }
@@ -106,11 +95,7 @@ impl Problem {
         let dims = dim_names.len();
         for (i, u) in units.iter().enumerate() {
             if u.load.len() != dims {
-                return Err(ProblemError::UnitDims {
-                    unit: i,
-                    got: u.load.len(),
-                    want: dims,
-                });
+                return Err(ProblemError::UnitDims { unit: i, got: u.load.len(), want: dims });
             }
             if u.load.iter().any(|v| !v.is_finite()) {
                 return Err(ProblemError::NotFinite { unit: i });
@@ -119,11 +104,7 @@ impl Problem {
         for (j, h) in hubs.iter().enumerate() {
             if h.capacity.len() != dims || h.min_load.len() != dims {
                 let got = h.capacity.len().min(h.min_load.len());
-                return Err(ProblemError::HubDims {
-                    hub: j,
-                    got,
-                    want: dims,
-                });
+                return Err(ProblemError::HubDims { hub: j, got, want: dims });
             }
             if let Some(u) = h.own_unit {
                 if u >= units.len() {
@@ -163,11 +144,7 @@ impl Problem {
                 for (u, list) in per_unit.iter().enumerate() {
                     for &(h, c) in list {
                         if h as usize >= hubs.len() {
-                            return Err(ProblemError::BadHub {
-                                unit: u,
-                                hub: h as usize,
-                                hubs: hubs.len(),
-                            });
+                            return Err(ProblemError::BadHub { unit: u, hub: h as usize, hubs: hubs.len() });
                         }
                         if !c.is_finite() {
                             return Err(ProblemError::NotFinite { unit: u });
@@ -176,15 +153,7 @@ impl Problem {
                 }
             }
         }
-        Ok(Problem {
-            name: name.into(),
-            dim_names,
-            units,
-            hubs,
-            arcs,
-            hub_count,
-            hub_serves_own_unit,
-        })
+        Ok(Problem { name: name.into(), dim_names, units, hubs, arcs, hub_count, hub_serves_own_unit })
     }
 
     pub fn dims(&self) -> usize {
@@ -204,10 +173,9 @@ impl Problem {
                 Some(if *truncate { d.floor() } else { d })
             }
             Arcs::Dense { costs } => Some(costs[h * self.units.len() + u]),
-            Arcs::Sparse { per_unit } => per_unit[u]
-                .iter()
-                .find(|&&(j, _)| j as usize == h)
-                .map(|&(_, c)| c),
+            Arcs::Sparse { per_unit } => {
+                per_unit[u].iter().find(|&&(j, _)| j as usize == h).map(|&(_, c)| c)
+            }
         }
     }
 }

@@ -133,3 +133,21 @@ fn sample_passes_validation_with_the_required_figures() {
         vec![2025, 2026, 2027, 2028]
     );
 }
+
+#[test]
+fn unknown_preset_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_matome"))
+        .args([
+            "generate",
+            "--preset",
+            "atlantis",
+            "--out",
+            tmp.path().join("x").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown preset 'atlantis'"));
+    assert!(!tmp.path().join("x").exists());
+}

@@ -227,3 +227,33 @@ fn arbitrary_bytes_never_panic() {
         let _ = load_and_validate(tmp.path(), None);
     }
 }
+
+#[test]
+fn missing_folder_is_reported_not_panicking() {
+    let err = load_and_validate(Path::new("/no/such/dataset"), None).unwrap_err();
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert_eq!(err[0].code, "E0001");
+}
+
+#[test]
+fn extra_columns_and_missing_optional_columns_are_fine() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tiny(tmp.path());
+    // Drop the optional operator and pinned columns (last in each file): defaults apply.
+    for f in ["facilities.csv", "service_lines.csv"] {
+        let p = tmp.path().join(f);
+        let text: Vec<String> = fs::read_to_string(&p)
+            .unwrap()
+            .lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+            .collect();
+        fs::write(&p, text.join("\n")).unwrap();
+    }
+    let v = load_and_validate(tmp.path(), None).expect("valid");
+    assert!(v
+        .dataset
+        .facilities
+        .iter()
+        .all(|f| f.operator == Operator::Direct));
+    assert!(v.dataset.lines.iter().all(|l| !l.pinned));
+}

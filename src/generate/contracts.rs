@@ -215,7 +215,12 @@ fn contract(
     } else {
         1
     };
-    let end_year = rng.random_range(p.end_years[0]..=p.end_years[1]);
+    let [lo, hi] = if term > 1 {
+        p.end_years
+    } else {
+        p.single_year_end_years
+    };
+    let end_year = rng.random_range(lo..=hi);
     let procurement = if dm
         || pinned
         || (value < p.negotiated_below_jpy

@@ -194,3 +194,26 @@ pub fn facilities(rng: &mut ChaCha8Rng, p: &Preset) -> Result<Vec<(Facility, usi
 pub fn round_to(x: f64, step: f64) -> f64 {
     (x / step).round() * step
 }
+
+#[cfg(test)]
+mod tests {
+    use super::apportion;
+
+    #[test]
+    fn apportion_sums_to_count_and_follows_weights() {
+        let v = apportion(
+            61,
+            &[
+                253.0 / 7.0,
+                154.0 / 6.0,
+                226.0 / 7.0,
+                165.0 / 5.0,
+                120.0 / 3.0,
+            ],
+        );
+        assert_eq!(v.iter().sum::<usize>(), 61);
+        assert_eq!(v, vec![13, 9, 12, 12, 15]);
+        assert_eq!(apportion(3, &[1.0, 1.0, 1.0, 1.0]), vec![1, 1, 1, 0]);
+        assert_eq!(apportion(5, &[0.0, 0.0]), vec![0, 0]);
+    }
+}

@@ -10,6 +10,7 @@ pub struct Preset {
     pub bbox: BBox,
     pub district_radius_km: f64,
     pub end_years: [i32; 2],
+    pub single_year_end_years: [i32; 2],
     pub long_term_trades: Vec<String>,
     pub long_term_years: [i32; 2],
     pub negotiated_below_jpy: i64,

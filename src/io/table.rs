@@ -387,3 +387,26 @@ pub fn parse_date(s: &str) -> Option<Date> {
     };
     (day >= 1 && day <= days).then_some(Date { year, month, day })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_checked_against_the_calendar() {
+        assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(parse_date("2025/4/1").unwrap().to_string(), "2025-04-01");
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-13-01",
+            "2025-04-31",
+            "25-04-01",
+            "2025-04",
+            "today",
+            "",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -98,10 +98,18 @@ fixture_test!(
     line_unknown_contract,
     (codes::UNKNOWN_CONTRACT, "service_lines.csv", Some(19))
 );
-fixture_test!(
-    line_unknown_trade,
-    (codes::UNKNOWN_TRADE, "service_lines.csv", Some(17))
-);
+#[test]
+fn line_unknown_trade() {
+    let d = check(
+        "line_unknown_trade",
+        &[(codes::UNKNOWN_TRADE, "service_lines.csv", Some(17))],
+    );
+    assert!(
+        d[0].action.starts_with("did you mean 'tree_pruning'?"),
+        "{}",
+        d[0]
+    );
+}
 fixture_test!(
     pinned_line_without_contract,
     (

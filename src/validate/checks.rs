@@ -280,10 +280,10 @@ fn check_e0204_unknown_trade(c: &Ctx, trades: &TradeCatalogue) -> Vec<Diagnostic
                     "trade '{}' is not in the trade catalogue (models/trades.toml)",
                     l.trade
                 ),
-                format!(
-                    "use one of: {}; or add the trade to models/trades.toml",
-                    keys.join(", ")
-                ),
+                match closest(&l.trade, &keys) {
+                    Some(k) => format!("did you mean '{k}'? Otherwise use one of: {}; or add the trade to models/trades.toml", keys.join(", ")),
+                    None => format!("use one of: {}; or add the trade to models/trades.toml", keys.join(", ")),
+                },
             )
         })
         .collect()
@@ -427,4 +427,42 @@ fn check_e0403_travel_unknown_id(c: &Ctx) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The known key nearest to `word` by edit distance, when it is near enough to be a
+/// likely typo (at most a third of the word's length).
+fn closest<'a>(word: &str, keys: &[&'a str]) -> Option<&'a str> {
+    let (best, dist) = keys
+        .iter()
+        .map(|k| (*k, edit_distance(word, k)))
+        .min_by_key(|x| x.1)?;
+    (dist * 3 <= word.chars().count()).then_some(best)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn typos_get_a_suggestion_and_nonsense_does_not() {
+        let keys = ["tree_pruning", "hvac", "elevator"];
+        assert_eq!(closest("tree_prunning", &keys), Some("tree_pruning"));
+        assert_eq!(closest("elevater", &keys), Some("elevator"));
+        assert_eq!(closest("catering", &keys), None);
+    }
 }

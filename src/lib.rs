@@ -6,7 +6,9 @@
 //! `solve` is the generic engine and never imports formats.
 
 pub mod bench;
+pub mod generate;
 pub mod geo;
+pub mod io;
 pub mod model;
 pub mod plan;
 pub mod problem;
@@ -15,3 +17,4 @@ pub mod scenario;
 pub mod solve;
 pub mod staff;
 pub mod units;
+pub mod validate;

@@ -21,6 +21,10 @@ enum Command {
     Plan(cli::plan::PlanArgs),
     /// Plan every scenario of a sweep in parallel and write one comparison.
     Scenarios(cli::scenarios::ScenariosArgs),
+    /// Check a dataset folder: print a summary and every problem (file, line, column).
+    Validate(cli::validate::ValidateArgs),
+    /// Write a synthetic but realistic ward dataset (deterministic for a seed).
+    Generate(cli::generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,5 +33,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => cli::bench::run(args),
         Command::Plan(args) => cli::plan::run(args),
         Command::Scenarios(args) => cli::scenarios::run(args),
+        Command::Validate(args) => cli::validate::run(args),
+        Command::Generate(args) => cli::generate::run(args),
     }
 }

@@ -222,7 +222,12 @@ fn an_infeasible_scenario_names_the_facility_and_the_limit() {
     assert!(err.contains("infeasible"), "{err}");
     assert!(err.contains("limits.max_value_jpy"), "{err}");
     // F01, F02 and F05 cost ¥8.48M each, F03 ¥4.9M (datasets/tiny).
-    for blocked in ["F01 代沢小学校", "F02 梅丘中学校", "F05 用賀小学校", "L01, L02, L03"] {
+    for blocked in [
+        "F01 代沢小学校",
+        "F02 梅丘中学校",
+        "F05 用賀小学校",
+        "L01, L02, L03",
+    ] {
         assert!(err.contains(blocked), "{blocked} not named: {err}");
     }
     assert!(!err.contains("F03 梅丘図書館"), "{err}");

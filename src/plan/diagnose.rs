@@ -55,7 +55,10 @@ fn unit_text(built: &Built, d: &Dataset, u: usize) -> String {
 pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
     // Capacity shortfalls with no hub able to open follow from the findings that keep
     // every hub shut; listing them too would bury the cause.
-    let causes = diag.findings.iter().any(|f| !matches!(f, Finding::CapacityShort { .. }));
+    let causes = diag
+        .findings
+        .iter()
+        .any(|f| !matches!(f, Finding::CapacityShort { .. }));
     let mut out: Vec<String> = diag
         .findings
         .iter()

@@ -174,7 +174,11 @@ pub fn render(plan: &Plan) -> String {
                 esc(&b.area),
                 b.facilities.len().to_string(),
                 b.lines.len().to_string(),
-                format!("<span title=\"{}\">{}</span>", trades.join(" / "), b.trades.len()),
+                format!(
+                    "<span title=\"{}\">{}</span>",
+                    trades.join(" / "),
+                    b.trades.len()
+                ),
                 group(b.labour_hours.round() as i64),
                 group(b.value),
                 group(b.travel_km_year.round() as i64),

@@ -1,0 +1,96 @@
+//! `matome validate DATASET`: reads and checks a dataset folder, prints a summary and
+//! every diagnostic, and sets the exit code.
+
+use clap::Args;
+use matome::validate::{thousands, validate_dir, Severity, Summary};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub const EXIT_CODES: &str = "Exit codes:
+  0  the dataset is valid (warnings may have been printed)
+  1  the dataset is invalid: at least one error was found (all are printed)
+  2  usage error: bad arguments, or the dataset or models folder does not exist";
+
+#[derive(Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ValidateArgs {
+    /// The dataset folder (facilities.csv, service_lines.csv, contracts.csv; optional
+    /// travel.csv, depots.csv).
+    pub dataset: PathBuf,
+    /// Folder of model files (trades.toml). Default: ./models when it exists, else the
+    /// copies built into matome.
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
+
+pub fn run(args: ValidateArgs) -> ExitCode {
+    if !args.dataset.is_dir() {
+        eprintln!(
+            "error: dataset folder '{}' does not exist or is not a folder",
+            args.dataset.display()
+        );
+        return ExitCode::from(2);
+    }
+    if let Some(m) = &args.models {
+        if !m.is_dir() {
+            eprintln!(
+                "error: models folder '{}' does not exist or is not a folder",
+                m.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let report = validate_dir(&args.dataset, args.models.as_deref());
+    let s = Summary::of(&report.outcome.dataset);
+    println!("dataset {}", args.dataset.display());
+    print_summary(&s);
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = report.diagnostics.len() - errors;
+    if !report.diagnostics.is_empty() {
+        println!();
+        for d in &report.diagnostics {
+            println!("{d}");
+        }
+    }
+    println!();
+    if errors > 0 {
+        println!("invalid: {errors} error(s), {warnings} warning(s)");
+        ExitCode::from(1)
+    } else {
+        println!("valid: 0 errors, {warnings} warning(s)");
+        ExitCode::SUCCESS
+    }
+}
+
+fn list(m: &BTreeMap<String, usize>) -> String {
+    let mut v: Vec<(&String, &usize)> = m.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_summary(s: &Summary) {
+    println!(
+        "facilities      {} in {} areas and {} districts; {} under designated managers",
+        s.facilities, s.areas, s.districts, s.designated_manager_facilities
+    );
+    println!("  by area       {}", list(&s.facilities_by_area));
+    println!("  by kind       {}", list(&s.facilities_by_kind));
+    println!("service lines   {}; {} pinned", s.lines, s.lines_pinned);
+    println!("  by trade      {}", list(&s.lines_by_trade));
+    println!(
+        "contracts       {} ({} spanning several facilities); total annual value {} yen",
+        s.contracts,
+        s.multi_facility_contracts,
+        thousands(s.contract_value_jpy)
+    );
+    println!("depots          {}", s.depots);
+    println!("travel entries  {}", s.travel_entries);
+}

@@ -1,0 +1,296 @@
+//! Reads a dataset folder into a `Dataset`: facilities, service lines, contracts and
+//! the optional depots and travel matrix. A row with a bad value is still kept (with a
+//! neutral placeholder: NaN coordinates, zero amounts) so that cross-file checks do not
+//! cascade into false "unknown id" errors; the value's own diagnostic makes the
+//! dataset invalid, so no placeholder ever reaches a plan.
+
+use super::table::{read_table, Table};
+use crate::model::{
+    Contract, Dataset, Date, Depot, Facility, Operator, Procurement, ServiceLine, TravelEntry,
+};
+use crate::units::{Hours, Km, Yen};
+use crate::validate::{codes, Diagnostic};
+use std::path::Path;
+
+pub const FACILITIES: &str = "facilities.csv";
+pub const LINES: &str = "service_lines.csv";
+pub const CONTRACTS: &str = "contracts.csv";
+pub const DEPOTS: &str = "depots.csv";
+pub const TRAVEL: &str = "travel.csv";
+
+const FACILITY_COLUMNS: &[&str] = &[
+    "facility_id",
+    "name",
+    "kind",
+    "area",
+    "district",
+    "lat",
+    "lon",
+];
+const LINE_COLUMNS: &[&str] = &[
+    "line_id",
+    "facility_id",
+    "trade",
+    "visits_per_year",
+    "hours_per_visit",
+    "annual_cost_jpy",
+    "contract_id",
+];
+const CONTRACT_COLUMNS: &[&str] = &[
+    "contract_id",
+    "vendor",
+    "annual_value_jpy",
+    "payments_per_year",
+    "procurement",
+    "start",
+    "end",
+];
+const DEPOT_COLUMNS: &[&str] = &["depot_id", "name", "lat", "lon"];
+const TRAVEL_COLUMNS: &[&str] = &["from_id", "to_id", "km", "minutes"];
+
+/// What `read_dataset` found: everything it could read, and every problem.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub dataset: Dataset,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The 1-based line of each row kept, by file, in dataset order; the checks of
+    /// `validate` use them to point at the row.
+    pub lines: RowLines,
+    /// The folder read, so later checks can name its files.
+    pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RowLines {
+    pub facilities: Vec<usize>,
+    pub lines: Vec<usize>,
+    pub contracts: Vec<usize>,
+    pub depots: Vec<usize>,
+    pub travel: Vec<(String, String, usize)>,
+    /// Files that could not be used at all (missing or a required column absent).
+    pub unusable: Vec<&'static str>,
+}
+
+pub fn read_dataset(dir: &Path) -> ReadOutcome {
+    let mut out = ReadOutcome {
+        dir: Some(dir.to_path_buf()),
+        ..ReadOutcome::default()
+    };
+    let d = &mut out.diagnostics;
+    if !dir.is_dir() {
+        d.push(Diagnostic::new(
+            codes::MISSING_FILE,
+            dir,
+            None,
+            None,
+            "the dataset folder does not exist or is not a folder",
+            "give the path of a folder holding facilities.csv, service_lines.csv and contracts.csv",
+        ));
+        out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
+        return out;
+    }
+    match read_table(&dir.join(FACILITIES), FACILITY_COLUMNS, true, d) {
+        Some(t) => facilities(&t, &mut out.dataset, &mut out.lines, d),
+        None => out.lines.unusable.push(FACILITIES),
+    }
+    match read_table(&dir.join(LINES), LINE_COLUMNS, true, d) {
+        Some(t) => service_lines(&t, &mut out.dataset, &mut out.lines, d),
+        None => out.lines.unusable.push(LINES),
+    }
+    match read_table(&dir.join(CONTRACTS), CONTRACT_COLUMNS, true, d) {
+        Some(t) => contracts(&t, &mut out.dataset, &mut out.lines, d),
+        None => out.lines.unusable.push(CONTRACTS),
+    }
+    match read_table(&dir.join(DEPOTS), DEPOT_COLUMNS, false, d) {
+        Some(t) => depots(&t, &mut out.dataset, &mut out.lines, d),
+        None => out.lines.unusable.push(DEPOTS),
+    }
+    match read_table(&dir.join(TRAVEL), TRAVEL_COLUMNS, false, d) {
+        Some(t) => travel(&t, &mut out.dataset, &mut out.lines, d),
+        None => out.lines.unusable.push(TRAVEL),
+    }
+    out
+}
+
+const OPERATORS: &[(&str, Operator)] = &[
+    ("direct", Operator::Direct),
+    ("designated_manager", Operator::DesignatedManager),
+];
+const PROCUREMENTS: &[(&str, Procurement)] = &[
+    ("competitive", Procurement::Competitive),
+    ("negotiated", Procurement::Negotiated),
+];
+const BOOLS: &[(&str, bool)] = &[
+    ("true", true),
+    ("false", false),
+    ("yes", true),
+    ("no", false),
+    ("1", true),
+    ("0", false),
+];
+
+fn facilities(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
+    for i in 0..t.rows.len() {
+        let mut r = t.row(i, d);
+        let Some(id) = r.text("facility_id") else {
+            continue;
+        };
+        let name = r.text("name").unwrap_or_default();
+        let kind = r.text("kind").unwrap_or_default();
+        let area = r.text("area").unwrap_or_default();
+        let district = r.text("district").unwrap_or_default();
+        let lat = r.coordinate("lat", 90.0).unwrap_or(f64::NAN);
+        let lon = r.coordinate("lon", 180.0).unwrap_or(f64::NAN);
+        let floor_area_m2 = r.opt_non_negative("floor_area_m2");
+        let operator = r
+            .choice(
+                "operator",
+                codes::BAD_OPERATOR,
+                OPERATORS,
+                Some(Operator::Direct),
+            )
+            .unwrap_or(Operator::Direct);
+        rl.facilities.push(r.line);
+        ds.facilities.push(Facility {
+            id,
+            name,
+            kind,
+            area,
+            district,
+            lat,
+            lon,
+            floor_area_m2,
+            operator,
+        });
+    }
+}
+
+fn service_lines(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
+    for i in 0..t.rows.len() {
+        let mut r = t.row(i, d);
+        let Some(id) = r.text("line_id") else {
+            continue;
+        };
+        let facility_id = r.text("facility_id").unwrap_or_default();
+        let trade = r.text("trade").unwrap_or_default();
+        let visits_per_year = r.non_negative("visits_per_year").unwrap_or(0.0);
+        let hours_per_visit = Hours(r.non_negative("hours_per_visit").unwrap_or(0.0));
+        let annual_cost = Yen(r.non_negative("annual_cost_jpy").unwrap_or(0.0).round() as i64);
+        // Empty is allowed here: `validate` decides (a warning, or an error when pinned).
+        let contract_id = r.raw("contract_id").to_string();
+        let pinned = r
+            .choice("pinned", codes::BAD_PINNED, BOOLS, Some(false))
+            .unwrap_or(false);
+        rl.lines.push(r.line);
+        ds.lines.push(ServiceLine {
+            id,
+            facility_id,
+            trade,
+            visits_per_year,
+            hours_per_visit,
+            annual_cost,
+            contract_id,
+            pinned,
+        });
+    }
+}
+
+fn contracts(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
+    let placeholder = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+    for i in 0..t.rows.len() {
+        let mut r = t.row(i, d);
+        let Some(id) = r.text("contract_id") else {
+            continue;
+        };
+        let vendor = r.raw("vendor").to_string();
+        let annual_value = Yen(r.non_negative("annual_value_jpy").unwrap_or(0.0).round() as i64);
+        let payments_per_year = match r.non_negative("payments_per_year") {
+            Some(p) if p.fract() == 0.0 && (1.0..=366.0).contains(&p) => p as u32,
+            Some(p) => {
+                r.report(
+                    codes::BAD_PAYMENTS,
+                    "payments_per_year",
+                    format!("'payments_per_year' is {p}, not a whole number from 1 to 366"),
+                    "write how many invoices are paid a year, e.g. 12 for monthly",
+                );
+                1
+            }
+            None => 1,
+        };
+        let procurement = r
+            .choice("procurement", codes::BAD_PROCUREMENT, PROCUREMENTS, None)
+            .unwrap_or(Procurement::Competitive);
+        let start = r.date("start");
+        let end = r.date("end");
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                r.report(
+                    codes::END_BEFORE_START,
+                    "end",
+                    format!("the contract ends on {e}, before it starts on {s}"),
+                    "check the two dates; they may be swapped",
+                );
+            }
+        }
+        rl.contracts.push(r.line);
+        ds.contracts.push(Contract {
+            id,
+            vendor,
+            annual_value,
+            payments_per_year,
+            procurement,
+            start: start.unwrap_or(placeholder),
+            end: end.unwrap_or(placeholder),
+        });
+    }
+}
+
+fn depots(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
+    for i in 0..t.rows.len() {
+        let mut r = t.row(i, d);
+        let Some(id) = r.text("depot_id") else {
+            continue;
+        };
+        let name = r.raw("name").to_string();
+        let lat = r.coordinate("lat", 90.0).unwrap_or(f64::NAN);
+        let lon = r.coordinate("lon", 180.0).unwrap_or(f64::NAN);
+        rl.depots.push(r.line);
+        ds.depots.push(Depot { id, name, lat, lon });
+    }
+}
+
+fn travel(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
+    for i in 0..t.rows.len() {
+        let mut r = t.row(i, d);
+        let (Some(from), Some(to)) = (r.text("from_id"), r.text("to_id")) else {
+            continue;
+        };
+        let km = r.non_negative("km");
+        let minutes = r.non_negative("minutes");
+        let (Some(km), Some(minutes)) = (km, minutes) else {
+            continue;
+        };
+        let key = (from.clone(), to.clone());
+        if ds.travel.contains_key(&key) {
+            r.report(
+                codes::DUPLICATE_TRAVEL_PAIR,
+                "from_id",
+                format!("the pair {from} → {to} is given more than once"),
+                "keep one row per pair",
+            );
+            continue;
+        }
+        rl.travel.push((from, to, r.line));
+        ds.travel.insert(
+            key,
+            TravelEntry {
+                km: Km(km),
+                minutes,
+            },
+        );
+    }
+}

@@ -1,0 +1,412 @@
+//! A CSV file read by header name: columns in any order, unknown columns ignored,
+//! every row with its physical line number, and typed field accessors that report a
+//! coded diagnostic (file, line, column, what, what to do) instead of failing.
+
+use super::decode::decode;
+use crate::model::Date;
+use crate::validate::{codes, Diagnostic};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub struct Table {
+    pub file: PathBuf,
+    columns: HashMap<String, usize>,
+    pub rows: Vec<(usize, csv::StringRecord)>,
+}
+
+/// Reads `path`. `None` when the file cannot be used at all (missing, unreadable or a
+/// required column absent); the reason is in `diags`. `required_file = false` makes a
+/// missing file silent (optional files).
+pub fn read_table(
+    path: &Path,
+    required_columns: &[&str],
+    required_file: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Table> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if required_file {
+                diags.push(Diagnostic::new(
+                    codes::MISSING_FILE,
+                    path,
+                    None,
+                    None,
+                    "required file is missing",
+                    "add the file to the dataset folder (see docs/data-format.md)",
+                ));
+            }
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                codes::UNREADABLE_FILE,
+                path,
+                None,
+                None,
+                format!("cannot read the file: {e}"),
+                "check that the path is a readable file",
+            ));
+            return None;
+        }
+    };
+    let decoded = decode(&bytes);
+    if decoded.replaced {
+        diags.push(Diagnostic::new(
+            codes::ENCODING_REPLACED,
+            path,
+            None,
+            None,
+            format!(
+                "some bytes are not valid {}; they were replaced by '\u{FFFD}'",
+                decoded.encoding
+            ),
+            "save the file again as UTF-8 (or CSV from Excel) and check the names",
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(decoded.text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            csv_error(path, &e, diags);
+            return None;
+        }
+        None => {
+            diags.push(Diagnostic::new(
+                codes::MISSING_COLUMN,
+                path,
+                Some(1),
+                None,
+                "the file is empty: no header row",
+                format!(
+                    "start the file with the header row: {}",
+                    required_columns.join(",")
+                ),
+            ));
+            return None;
+        }
+    };
+    let header_line = header.position().map_or(1, |p| p.line() as usize);
+    let mut columns = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        let key = name
+            .trim()
+            .trim_start_matches('\u{FEFF}')
+            .to_ascii_lowercase();
+        if key.is_empty() {
+            continue;
+        }
+        if columns.insert(key.clone(), i).is_some() {
+            diags.push(Diagnostic::new(
+                codes::DUPLICATE_COLUMN,
+                path,
+                Some(header_line),
+                Some(&key),
+                format!("column '{key}' appears more than once in the header"),
+                "delete or rename one of the two columns",
+            ));
+        }
+    }
+    let missing: Vec<&str> = required_columns
+        .iter()
+        .copied()
+        .filter(|c| !columns.contains_key(*c))
+        .collect();
+    for col in &missing {
+        diags.push(Diagnostic::new(
+            codes::MISSING_COLUMN,
+            path,
+            Some(header_line),
+            Some(col),
+            format!("required column '{col}' is missing from the header"),
+            format!("add a column named '{col}' (header names are case-insensitive)"),
+        ));
+    }
+    if !missing.is_empty() {
+        return None;
+    }
+    let width = header.len();
+    let mut rows = Vec::new();
+    for rec in records {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line() as usize);
+                if r.iter().all(|f| f.trim().is_empty()) {
+                    continue; // a blank row Excel left behind
+                }
+                if r.len() != width {
+                    diags.push(Diagnostic::new(
+                        codes::FIELD_COUNT,
+                        path,
+                        Some(line),
+                        None,
+                        format!("row has {} fields but the header has {width}", r.len()),
+                        "check for a missing or extra comma; quote values that contain commas",
+                    ));
+                    continue;
+                }
+                rows.push((line, r));
+            }
+            Err(e) => csv_error(path, &e, diags),
+        }
+    }
+    if rows.is_empty() {
+        diags.push(Diagnostic::new(
+            codes::EMPTY_FILE,
+            path,
+            None,
+            None,
+            "the file has a header but no rows",
+            "add rows, or remove the file if it is optional",
+        ));
+    }
+    Some(Table {
+        file: path.to_path_buf(),
+        columns,
+        rows,
+    })
+}
+
+fn csv_error(path: &Path, e: &csv::Error, diags: &mut Vec<Diagnostic>) {
+    let line = e.position().map(|p| p.line() as usize);
+    diags.push(Diagnostic::new(
+        codes::FIELD_COUNT,
+        path,
+        line,
+        None,
+        format!("the row cannot be read as CSV: {e}"),
+        "check the quoting of this row",
+    ));
+}
+
+/// One row being read; accessors push diagnostics into `diags`.
+pub struct Row<'a> {
+    pub file: &'a Path,
+    pub line: usize,
+    rec: &'a csv::StringRecord,
+    columns: &'a HashMap<String, usize>,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Table {
+    pub fn row<'a>(&'a self, i: usize, diags: &'a mut Vec<Diagnostic>) -> Row<'a> {
+        let (line, rec) = &self.rows[i];
+        Row {
+            file: &self.file,
+            line: *line,
+            rec,
+            columns: &self.columns,
+            diags,
+        }
+    }
+}
+
+impl Row<'_> {
+    pub fn report(&mut self, code: &str, col: &str, msg: String, action: &str) {
+        self.diags.push(Diagnostic::new(
+            code,
+            self.file,
+            Some(self.line),
+            Some(col),
+            msg,
+            action,
+        ));
+    }
+
+    /// The trimmed value, or "" when the column is absent.
+    pub fn raw(&self, col: &str) -> &str {
+        self.columns
+            .get(col)
+            .and_then(|&i| self.rec.get(i))
+            .map_or("", str::trim)
+    }
+
+    /// A value that must not be empty.
+    pub fn text(&mut self, col: &str) -> Option<String> {
+        let v = self.raw(col).to_string();
+        if v.is_empty() {
+            self.report(
+                codes::EMPTY_VALUE,
+                col,
+                format!("'{col}' is empty"),
+                "fill in the value",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A number; thousands separators and a leading yen sign are accepted because Excel
+    /// writes them. Empty is `Ok(None)`.
+    fn parse_number(&mut self, col: &str) -> Result<Option<f64>, ()> {
+        let raw = self.raw(col);
+        let cleaned: String = raw
+            .trim_start_matches(['¥', '￥'])
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
+        if cleaned.is_empty() {
+            return Ok(None);
+        }
+        match cleaned.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            _ => {
+                let msg = format!("'{col}' is '{raw}', which is not a number");
+                self.report(
+                    codes::NOT_A_NUMBER,
+                    col,
+                    msg,
+                    "write a plain number such as 12 or 3.5",
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// A required number ≥ 0. `None` after reporting.
+    pub fn non_negative(&mut self, col: &str) -> Option<f64> {
+        match self.parse_number(col) {
+            Ok(Some(v)) if v < 0.0 => {
+                let msg = format!("'{col}' is {v}, but it cannot be negative");
+                self.report(
+                    codes::NEGATIVE_NUMBER,
+                    col,
+                    msg,
+                    "write zero or a positive number",
+                );
+                None
+            }
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                self.text(col);
+                None
+            }
+            Err(()) => None,
+        }
+    }
+
+    /// An optional number ≥ 0 (empty is fine).
+    pub fn opt_non_negative(&mut self, col: &str) -> Option<f64> {
+        if self.raw(col).is_empty() {
+            return None;
+        }
+        self.non_negative(col)
+    }
+
+    /// A coordinate in [-limit, limit] (90 for latitude, 180 for longitude).
+    pub fn coordinate(&mut self, col: &str, limit: f64) -> Option<f64> {
+        match self.parse_number(col) {
+            Ok(Some(v)) if v.abs() > limit => {
+                let msg = format!("'{col}' is {v}, outside -{limit}..{limit}");
+                self.report(
+                    codes::LAT_LON_RANGE,
+                    col,
+                    msg,
+                    "write decimal degrees (WGS84); check that lat and lon are not swapped",
+                );
+                None
+            }
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                self.text(col);
+                None
+            }
+            Err(()) => None,
+        }
+    }
+
+    /// A value from a fixed set; empty gives `default` when there is one.
+    pub fn choice<T: Copy>(
+        &mut self,
+        col: &str,
+        code: &str,
+        options: &[(&str, T)],
+        default: Option<T>,
+    ) -> Option<T> {
+        let raw = self.raw(col).to_ascii_lowercase();
+        if raw.is_empty() {
+            if default.is_some() {
+                return default;
+            }
+            self.text(col);
+            return None;
+        }
+        if let Some((_, v)) = options.iter().find(|(k, _)| *k == raw) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+        let msg = format!(
+            "'{col}' is '{}', which is not one of: {}",
+            self.raw(col),
+            names.join(", ")
+        );
+        let action = format!("write one of: {}", names.join(", "));
+        self.report(code, col, msg, &action);
+        None
+    }
+
+    /// An ISO date `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel in Japan writes it).
+    pub fn date(&mut self, col: &str) -> Option<Date> {
+        let raw = self.raw(col).to_string();
+        if raw.is_empty() {
+            self.text(col);
+            return None;
+        }
+        let parsed = parse_date(&raw);
+        if parsed.is_none() {
+            self.report(
+                codes::BAD_DATE,
+                col,
+                format!("'{col}' is '{raw}', which is not a valid date"),
+                "write the date as YYYY-MM-DD, e.g. 2026-03-31",
+            );
+        }
+        parsed
+    }
+}
+
+pub fn parse_date(s: &str) -> Option<Date> {
+    let parts: Vec<&str> = s.split(['-', '/']).collect();
+    if parts.len() != 3 || parts[0].len() != 4 {
+        return None;
+    }
+    let year: i32 = parts[0].parse().ok()?;
+    let month: u8 = parts[1].parse().ok()?;
+    let day: u8 = parts[2].parse().ok()?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (day >= 1 && day <= days).then_some(Date { year, month, day })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_checked_against_the_calendar() {
+        assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(parse_date("2025/4/1").unwrap().to_string(), "2025-04-01");
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-13-01",
+            "2025-04-31",
+            "25-04-01",
+            "2025-04",
+            "today",
+            "",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Writes a `Dataset` as the CSV files of a dataset folder (UTF-8, no BOM, the column
+//! order of docs/data-format.md). Callers that must not leave half-written output write
+//! into a temporary folder and rename it (see `write_dataset_atomic`).
+
+use super::{CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL};
+use crate::model::{Dataset, Operator, Procurement};
+use std::io;
+use std::path::{Path, PathBuf};
+
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+fn table(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
+    w.write_record(header).map_err(io::Error::other)?;
+    for r in rows {
+        w.write_record(&r).map_err(io::Error::other)?;
+    }
+    w.flush()
+}
+
+/// Writes the files into an existing folder (travel.csv and depots.csv only when the
+/// dataset has entries).
+pub fn write_dataset(ds: &Dataset, dir: &Path) -> io::Result<()> {
+    let facilities = ds
+        .facilities
+        .iter()
+        .map(|f| {
+            vec![
+                f.id.clone(),
+                f.name.clone(),
+                f.kind.clone(),
+                f.area.clone(),
+                f.district.clone(),
+                num(f.lat),
+                num(f.lon),
+                f.floor_area_m2.map(num).unwrap_or_default(),
+                match f.operator {
+                    Operator::Direct => "direct".into(),
+                    Operator::DesignatedManager => "designated_manager".into(),
+                },
+            ]
+        })
+        .collect();
+    table(
+        &dir.join(FACILITIES),
+        &[
+            "facility_id",
+            "name",
+            "kind",
+            "area",
+            "district",
+            "lat",
+            "lon",
+            "floor_area_m2",
+            "operator",
+        ],
+        facilities,
+    )?;
+    let lines = ds
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.id.clone(),
+                l.facility_id.clone(),
+                l.trade.clone(),
+                num(l.visits_per_year),
+                num(l.hours_per_visit.0),
+                l.annual_cost.0.to_string(),
+                l.contract_id.clone(),
+                l.pinned.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &dir.join(LINES),
+        &[
+            "line_id",
+            "facility_id",
+            "trade",
+            "visits_per_year",
+            "hours_per_visit",
+            "annual_cost_jpy",
+            "contract_id",
+            "pinned",
+        ],
+        lines,
+    )?;
+    let contracts = ds
+        .contracts
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.clone(),
+                c.vendor.clone(),
+                c.annual_value.0.to_string(),
+                c.payments_per_year.to_string(),
+                match c.procurement {
+                    Procurement::Competitive => "competitive".into(),
+                    Procurement::Negotiated => "negotiated".into(),
+                },
+                c.start.to_string(),
+                c.end.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &dir.join(CONTRACTS),
+        &[
+            "contract_id",
+            "vendor",
+            "annual_value_jpy",
+            "payments_per_year",
+            "procurement",
+            "start",
+            "end",
+        ],
+        contracts,
+    )?;
+    if !ds.depots.is_empty() {
+        let depots = ds
+            .depots
+            .iter()
+            .map(|d| vec![d.id.clone(), d.name.clone(), num(d.lat), num(d.lon)])
+            .collect();
+        table(
+            &dir.join(DEPOTS),
+            &["depot_id", "name", "lat", "lon"],
+            depots,
+        )?;
+    }
+    if !ds.travel.is_empty() {
+        let mut pairs: Vec<_> = ds.travel.iter().collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        let travel = pairs
+            .into_iter()
+            .map(|((f, t), e)| vec![f.clone(), t.clone(), num(e.km.0), num(e.minutes)])
+            .collect();
+        table(
+            &dir.join(TRAVEL),
+            &["from_id", "to_id", "km", "minutes"],
+            travel,
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{0} exists and is not an empty folder; pass --force to replace it")]
+    NotEmpty(PathBuf),
+    #[error("{0} exists and is not a folder")]
+    NotAFolder(PathBuf),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Writes into a temporary sibling folder, then renames it into place, so `out` either
+/// keeps its old content or holds the whole new dataset. A non-empty `out` is replaced
+/// only with `force`.
+pub fn write_dataset_atomic(ds: &Dataset, out: &Path, force: bool) -> Result<(), WriteError> {
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WriteError::Io { path, source }
+    };
+    let exists = out.exists();
+    if exists && !out.is_dir() {
+        return Err(WriteError::NotAFolder(out.to_path_buf()));
+    }
+    let non_empty = exists
+        && std::fs::read_dir(out)
+            .map_err(io_err(out))?
+            .next()
+            .is_some();
+    if non_empty && !force {
+        return Err(WriteError::NotEmpty(out.to_path_buf()));
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let base = out
+        .file_name()
+        .map_or("dataset".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+    if let Err(e) = write_dataset(ds, &tmp) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(WriteError::Io {
+            path: tmp,
+            source: e,
+        });
+    }
+    if exists {
+        let old = parent.join(format!(".{base}.old-{}", std::process::id()));
+        std::fs::rename(out, &old).map_err(io_err(out))?;
+        if let Err(e) = std::fs::rename(&tmp, out) {
+            let _ = std::fs::rename(&old, out);
+            return Err(WriteError::Io {
+                path: out.to_path_buf(),
+                source: e,
+            });
+        }
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&tmp, out).map_err(io_err(out))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! The stable diagnostic codes. A code never changes meaning once released; new checks
+//! get new codes. `E…` is an error (the dataset cannot be planned), `W…` a warning.
+//! `docs/data-format.md` lists the same table for users.
+
+// Files and structure (reported by `io`).
+pub const MISSING_FILE: &str = "E0001";
+pub const UNREADABLE_FILE: &str = "E0002";
+pub const MISSING_COLUMN: &str = "E0003";
+pub const FIELD_COUNT: &str = "E0004";
+pub const DUPLICATE_COLUMN: &str = "E0005";
+pub const ENCODING_REPLACED: &str = "W0006";
+pub const EMPTY_FILE: &str = "W0007";
+
+// Facilities.
+pub const DUPLICATE_FACILITY_ID: &str = "E0101";
+pub const LAT_LON_RANGE: &str = "E0102";
+pub const FACILITY_FAR_OUT: &str = "W0103";
+pub const BAD_OPERATOR: &str = "E0104";
+
+// Service lines.
+pub const DUPLICATE_LINE_ID: &str = "E0201";
+pub const UNKNOWN_FACILITY: &str = "E0202";
+pub const UNKNOWN_CONTRACT: &str = "E0203";
+pub const UNKNOWN_TRADE: &str = "E0204";
+pub const PINNED_WITHOUT_CONTRACT: &str = "E0205";
+pub const BAD_PINNED: &str = "E0206";
+pub const LINE_WITHOUT_CONTRACT: &str = "W0207";
+
+// Contracts.
+pub const DUPLICATE_CONTRACT_ID: &str = "E0301";
+pub const BAD_DATE: &str = "E0302";
+pub const END_BEFORE_START: &str = "E0303";
+pub const BAD_PROCUREMENT: &str = "E0304";
+pub const CONTRACT_WITHOUT_LINES: &str = "W0305";
+pub const CONTRACT_VALUE_MISMATCH: &str = "W0306";
+pub const BAD_PAYMENTS: &str = "E0307";
+
+// Depots and travel matrix.
+pub const DUPLICATE_DEPOT_ID: &str = "E0401";
+pub const DEPOT_ID_CLASH: &str = "E0402";
+pub const TRAVEL_UNKNOWN_ID: &str = "E0403";
+pub const DUPLICATE_TRAVEL_PAIR: &str = "E0404";
+
+// Values in any file.
+pub const EMPTY_VALUE: &str = "E0501";
+pub const NOT_A_NUMBER: &str = "E0502";
+pub const NEGATIVE_NUMBER: &str = "E0503";
+
+// Model files (`models/*.toml`).
+pub const MODEL_SYNTAX: &str = "E0601";
+pub const DUPLICATE_TRADE_KEY: &str = "E0602";
+
+/// Every code with a one-line meaning, for `--help`-style listings and the docs test.
+pub const ALL: &[(&str, &str)] = &[
+    (MISSING_FILE, "a required file of the dataset is missing"),
+    (UNREADABLE_FILE, "a file cannot be read"),
+    (
+        MISSING_COLUMN,
+        "a required column is missing from the header",
+    ),
+    (
+        FIELD_COUNT,
+        "a row has a different number of fields than the header",
+    ),
+    (
+        DUPLICATE_COLUMN,
+        "a column name appears twice in the header",
+    ),
+    (
+        ENCODING_REPLACED,
+        "some bytes are neither UTF-8 nor Shift_JIS/CP932",
+    ),
+    (EMPTY_FILE, "a file has a header but no rows"),
+    (DUPLICATE_FACILITY_ID, "two facilities share a facility_id"),
+    (LAT_LON_RANGE, "latitude or longitude out of range"),
+    (FACILITY_FAR_OUT, "a facility lies far from all the others"),
+    (BAD_OPERATOR, "operator is not direct or designated_manager"),
+    (DUPLICATE_LINE_ID, "two service lines share a line_id"),
+    (
+        UNKNOWN_FACILITY,
+        "a service line names a facility that does not exist",
+    ),
+    (
+        UNKNOWN_CONTRACT,
+        "a service line names a contract that does not exist",
+    ),
+    (
+        UNKNOWN_TRADE,
+        "a service line names a trade missing from the catalogue",
+    ),
+    (PINNED_WITHOUT_CONTRACT, "a pinned line has no contract"),
+    (BAD_PINNED, "pinned is not true or false"),
+    (
+        LINE_WITHOUT_CONTRACT,
+        "a service line has no current contract",
+    ),
+    (DUPLICATE_CONTRACT_ID, "two contracts share a contract_id"),
+    (BAD_DATE, "a date is not a valid YYYY-MM-DD date"),
+    (END_BEFORE_START, "a contract ends before it starts"),
+    (
+        BAD_PROCUREMENT,
+        "procurement is not competitive or negotiated",
+    ),
+    (CONTRACT_WITHOUT_LINES, "a contract covers no service line"),
+    (
+        CONTRACT_VALUE_MISMATCH,
+        "a contract's value differs from the sum of its lines",
+    ),
+    (
+        BAD_PAYMENTS,
+        "payments_per_year is not a whole number from 1 to 366",
+    ),
+    (DUPLICATE_DEPOT_ID, "two depots share a depot_id"),
+    (DEPOT_ID_CLASH, "a depot_id is also a facility_id"),
+    (
+        TRAVEL_UNKNOWN_ID,
+        "travel.csv names an unknown facility or depot",
+    ),
+    (
+        DUPLICATE_TRAVEL_PAIR,
+        "travel.csv gives the same from/to pair twice",
+    ),
+    (EMPTY_VALUE, "a required value is empty"),
+    (NOT_A_NUMBER, "a value that must be a number is not one"),
+    (
+        NEGATIVE_NUMBER,
+        "a value that must not be negative is negative",
+    ),
+    (
+        MODEL_SYNTAX,
+        "a model file is not valid TOML or misses a field",
+    ),
+    (
+        DUPLICATE_TRADE_KEY,
+        "two trades of the catalogue share a key",
+    ),
+];

@@ -49,6 +49,9 @@ struct SweepFile {
     grid: Vec<GridFile>,
     #[serde(default)]
     soft: Soft,
+    /// Time limit of every scenario of the sweep, seconds (each runs on one thread).
+    #[serde(default)]
+    time_limit_s: Option<f64>,
 }
 
 /// A sweep, expanded: scenarios in file order (listed files first, then each grid).
@@ -90,6 +93,12 @@ impl Sweep {
         }
         for g in &f.grid {
             scenarios.extend(expand(g, file, dir)?);
+        }
+        if let Some(t) = f.time_limit_s {
+            for s in &mut scenarios {
+                s.solver.time_limit_s = t;
+                s.validate(file)?;
+            }
         }
         if scenarios.is_empty() {
             return Err(ScenarioError::Invalid {
@@ -215,6 +224,7 @@ mod tests {
     fn grid_expands_every_combination_with_names() {
         let text = r#"
 name = "t"
+time_limit_s = 3.0
 [[grid]]
 name = "cap"
 [grid.keys]

@@ -1,5 +1,9 @@
 //! Small in-memory wards for unit tests of the problem builder (and the plan module).
 
+// Scenarios here are the defaults with one or two keys changed, as a reader would
+// write them in a file.
+#![allow(clippy::field_reassign_with_default)]
+
 use super::*;
 use crate::model::{Contract, Date, Facility, Operator, Procurement, ServiceLine, Trade};
 use crate::scenario::UnitKind;

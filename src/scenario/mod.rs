@@ -67,7 +67,7 @@ pub struct TradeGroups {
     pub together: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Exclusions {
     /// Bundle facilities run by a designated manager (指定管理者) too.
@@ -78,17 +78,6 @@ pub struct Exclusions {
     pub facilities: Vec<String>,
     /// Trade keys left out (their lines keep today's contracts).
     pub trades: Vec<String>,
-}
-
-impl Default for Exclusions {
-    fn default() -> Self {
-        Exclusions {
-            include_designated_managers: false,
-            kinds: vec![],
-            facilities: vec![],
-            trades: vec![],
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -218,14 +218,21 @@ fn solve_one(
 }
 
 pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
+    // Start with about three clusters (GB21 sizes sub-MIPs by a target point count);
+    // the size doubles when every hub has been tried.
+    let open = match p.hub_count {
+        HubCount::Exact(k) | HubCount::Range(_, k) => k.max(1),
+        HubCount::Free => (p.units.len() / 10).max(1),
+    };
+    let per_hub = p.units.len().div_ceil(open);
     LnsParams {
         seed: params.seed,
-        target_units: 120.min(p.units.len()),
+        target_units: (3 * per_hub).clamp(30, 150).min(p.units.len()),
         max_units: 480,
-        hub_cands: 6,
+        hub_cands: 3,
         // Fixed, not tied to the thread count, so results do not depend on it.
-        neighbourhoods_per_round: 4,
-        node_limit: 500,
+        neighbourhoods_per_round: 8,
+        node_limit: 100,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
     }
@@ -246,13 +253,13 @@ fn exact(
     // A short LNS first on larger problems: the MIP's tree search profits from a good
     // incumbent far more than from the same seconds of branching.
     if let Some(st) = best.as_mut() {
-        if p.units.len() > 150 {
+        if p.units.len() > 60 {
             let total = params.time_limit.as_secs_f64();
-            let until = Instant::now() + Duration::from_secs_f64(total * 0.25);
+            let until = Instant::now() + Duration::from_secs_f64(total * 0.3);
             lns(
                 st,
                 cand,
-                &lns_params(p, params, 2.0),
+                &lns_params(p, params, 0.5),
                 until.min(deadline),
                 pool,
             );
@@ -335,14 +342,14 @@ fn heuristic(
     let improved = lns(
         &mut st,
         cand,
-        &lns_params(p, params, 5.0),
+        &lns_params(p, params, 0.5),
         lns_deadline,
         pool,
     );
     say(
         params,
         &format!(
-            "LNS: {:.2} after {:.1}s ({improved} improving neighbourhoods)",
+            "LNS: {:.2} after {:.1}s ({improved:?})",
             st.cost,
             t0.elapsed().as_secs_f64()
         ),

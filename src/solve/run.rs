@@ -4,7 +4,7 @@
 
 use super::cand::{full_arc_count, Candidates};
 use super::check::check;
-use super::construct::{construct, inverse};
+use super::construct::{construct, inverse, reassign};
 use super::decompose::{components, restrict};
 use super::diagnose::diagnose;
 use super::lagr::lagrangian_bound;
@@ -182,6 +182,22 @@ fn solve_one(
             ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(1_000_003).wrapping_add(attempt));
         if let Some(mut st) = construct(problem, &cand, &inv, &mut rng) {
             local_search(&mut st, &cand, &inv, ls_deadline);
+            // Location–allocation: re-centred hubs (local search) and a fresh
+            // allocation, until the allocation stops paying.
+            for _ in 0..10 {
+                if Instant::now() >= ls_deadline {
+                    break;
+                }
+                let Some(mut ns) = reassign(&st, &cand) else {
+                    break;
+                };
+                local_search(&mut ns, &cand, &inv, ls_deadline);
+                if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+                    st = ns;
+                } else {
+                    break;
+                }
+            }
             if best.as_ref().is_none_or(|b| st.cost < b.cost) {
                 best = Some(st);
             }
@@ -215,6 +231,11 @@ fn solve_one(
             heuristic(problem, params, st, &cand, t0, deadline, &pool, int_costs)
         }
     }
+}
+
+/// Wall-clock cap of one LNS sub-MIP: a few percent of the run, at least half a second.
+fn sub_time(params: &SolveParams) -> f64 {
+    (params.time_limit.as_secs_f64() / 40.0).clamp(0.5, 3.0)
 }
 
 pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
@@ -259,7 +280,7 @@ fn exact(
             lns(
                 st,
                 cand,
-                &lns_params(p, params, 0.5),
+                &lns_params(p, params, sub_time(params)),
                 until.min(deadline),
                 pool,
             );
@@ -326,10 +347,10 @@ fn exact(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn heuristic(
-    p: &Problem,
+fn heuristic<'a>(
+    p: &'a Problem,
     params: &SolveParams,
-    mut st: State,
+    mut st: State<'a>,
     cand: &Candidates,
     t0: Instant,
     deadline: Instant,
@@ -337,12 +358,12 @@ fn heuristic(
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let total = params.time_limit.as_secs_f64();
-    let bound_budget = total * 0.25;
+    let bound_budget = total * 0.15;
     let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
     let improved = lns(
         &mut st,
         cand,
-        &lns_params(p, params, 0.5),
+        &lns_params(p, params, sub_time(params)),
         lns_deadline,
         pool,
     );
@@ -356,7 +377,51 @@ fn heuristic(
     );
     let mut bound = f64::NEG_INFINITY;
     let mut source = "none";
-    if full_arc_count(p) <= LP_BOUND_ARCS {
+    let left = lns_deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64();
+    if full_arc_count(p) <= LP_BOUND_ARCS && left > 1.0 {
+        // LNS ran out of neighbourhoods early: spend the time on the full MIP,
+        // warm-started, which may still improve and yields HiGHS's dual bound.
+        let full = Candidates::build(p, usize::MAX);
+        let sub = Sub {
+            units: (0..p.units.len()).collect(),
+            hubs: (0..p.hubs.len()).collect(),
+            arcs: full.per_unit,
+            count: p.hub_count,
+        };
+        let opts = MipOptions {
+            time_limit: left,
+            rel_gap: params.rel_gap,
+            seed: params.seed,
+            node_limit: None,
+            relax: false,
+        };
+        if let Ok(r) = pool.install(|| solve_sub(p, &sub, Some(&st.assign), &opts)) {
+            if let Some(a) = r.assign {
+                if r.objective < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+                    let cand_state = State::from_solution(p, &Solution { assign: a });
+                    if check(p, &cand_state.solution()).feasible {
+                        st = cand_state;
+                    }
+                }
+            }
+            if r.bound.is_finite() {
+                bound = r.bound;
+                source = "HiGHS MIP dual bound";
+            }
+        }
+        say(
+            params,
+            &format!(
+                "full MIP: {:.2}, bound {:.2} after {:.1}s",
+                st.cost,
+                bound,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
+    }
+    if full_arc_count(p) <= LP_BOUND_ARCS && !bound.is_finite() {
         let full = Candidates::build(p, usize::MAX);
         let sub = Sub {
             units: (0..p.units.len()).collect(),

@@ -21,6 +21,9 @@ pub struct LnsParams {
     pub max_units: usize,
     /// Closed candidate hubs per unit offered to the sub-MIP.
     pub hub_cands: usize,
+    /// Cheapest sub-MIP hubs each unit may use (plus its current hub): keeps the
+    /// sub-MIP small when clusters are large.
+    pub arcs_per_unit: usize,
     pub neighbourhoods_per_round: usize,
     pub node_limit: i64,
     pub sub_time_limit: f64,
@@ -116,6 +119,7 @@ fn build_hood(
         let mut a: Vec<(u32, f64)> = cand.per_unit[v]
             .iter()
             .filter_map(|&(h, c)| local(h as usize).map(|j| (j as u32, c)))
+            .take(lp.arcs_per_unit)
             .collect();
         let g = st.assign[v] as usize;
         let jg = local(g).expect("own hub is in the neighbourhood") as u32;

@@ -251,6 +251,7 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
         target_units: (3 * per_hub).clamp(30, 150).min(p.units.len()),
         max_units: 480,
         hub_cands: 3,
+        arcs_per_unit: 12,
         // Fixed, not tied to the thread count, so results do not depend on it.
         neighbourhoods_per_round: 8,
         node_limit: 100,
@@ -305,8 +306,15 @@ fn exact(
     let remaining = deadline
         .saturating_duration_since(Instant::now())
         .as_secs_f64();
+    // Keep a slice of the run for a Lagrangian bound in case HiGHS stops before its
+    // own bound is useful (e.g. before the root LP under a short limit).
+    let reserve = if p.units.len() > 40 {
+        0.1 * params.time_limit.as_secs_f64()
+    } else {
+        0.0
+    };
     let opts = MipOptions {
-        time_limit: remaining.max(0.5),
+        time_limit: (remaining - reserve).max(0.5),
         rel_gap: params.rel_gap,
         seed: params.seed,
         node_limit: None,
@@ -337,6 +345,21 @@ fn exact(
             None => return Err(SolveError::NoSolution),
         },
     };
+    let inc = State::from_solution(p, &solution);
+    let gap_ok =
+        bound.is_finite() && (inc.cost - bound) <= params.rel_gap * inc.cost.abs().max(1e-9);
+    if !gap_ok && !p.units.is_empty() {
+        let until = deadline.max(Instant::now() + Duration::from_millis(200));
+        let lag = lagrangian_bound(p, inc.cost, &inc.acost, until, int_costs, pool);
+        if lag.bound > bound || !bound.is_finite() {
+            bound = lag.bound;
+            source = if lag.exact_knapsacks {
+                "Lagrangian (exact knapsacks)"
+            } else {
+                "Lagrangian (LP knapsacks)"
+            };
+        }
+    }
     if int_costs && bound.is_finite() {
         bound = (bound - 1e-6).ceil();
     }
@@ -380,7 +403,7 @@ fn heuristic<'a>(
     let left = lns_deadline
         .saturating_duration_since(Instant::now())
         .as_secs_f64();
-    if full_arc_count(p) <= LP_BOUND_ARCS && left > 1.0 {
+    if full_arc_count(p) <= AUTO_EXACT_ARCS && left > 1.0 {
         // LNS ran out of neighbourhoods early: spend the time on the full MIP,
         // warm-started, which may still improve and yields HiGHS's dual bound.
         let full = Candidates::build(p, usize::MAX);

@@ -258,3 +258,34 @@ pub fn repair(st: &mut State, cand: &Candidates) {
         }
     }
 }
+
+/// The allocation half of the location–allocation loop: keeps the open hubs and
+/// reassigns every unit from scratch (own units first, regret order), then repairs.
+/// Hubs without an own unit keep their cheapest member, so the hub count is preserved.
+pub fn reassign<'a>(st: &State<'a>, cand: &Candidates) -> Option<State<'a>> {
+    let p = st.p;
+    let mut ns = State::empty(p);
+    for h in 0..p.hubs.len() {
+        if !st.is_open(h) {
+            continue;
+        }
+        let seed = match (p.hub_serves_own_unit, p.hubs[h].own_unit) {
+            (true, Some(o)) => o,
+            _ => *st.members[h]
+                .iter()
+                .min_by(|&&a, &&b| {
+                    st.acost[a as usize]
+                        .total_cmp(&st.acost[b as usize])
+                        .then(a.cmp(&b))
+                })
+                .expect("open hub has members") as usize,
+        };
+        ns.put(seed, h, p.cost(seed, h)?);
+    }
+    assign_rest(&mut ns, cand);
+    repair(&mut ns, cand);
+    if ns.assign.contains(&NONE) || overloaded(&ns).next().is_some() || !ns.count_ok() {
+        return None;
+    }
+    Some(ns)
+}

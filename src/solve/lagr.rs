@@ -284,7 +284,7 @@ pub fn lagrangian_bound(
         let chosen = pick_hubs(&v, p.hub_count);
         let lsum: f64 = lambda.iter().sum();
         let l = lsum + chosen.iter().map(|&j| v[j]).sum::<f64>();
-        if l > best + 1e-9 * best.abs().max(1.0) {
+        if !best.is_finite() || l > best + 1e-9 * best.abs().max(1.0) {
             best = l;
             best_exact = chosen.iter().all(|&j| ks[j].exact);
             stall = 0;

@@ -21,6 +21,9 @@ pub struct LnsParams {
     pub max_units: usize,
     /// Closed candidate hubs per unit offered to the sub-MIP.
     pub hub_cands: usize,
+    /// Cheapest sub-MIP hubs each unit may use (plus its current hub): keeps the
+    /// sub-MIP small when clusters are large.
+    pub arcs_per_unit: usize,
     pub neighbourhoods_per_round: usize,
     pub node_limit: i64,
     pub sub_time_limit: f64,
@@ -116,6 +119,7 @@ fn build_hood(
         let mut a: Vec<(u32, f64)> = cand.per_unit[v]
             .iter()
             .filter_map(|&(h, c)| local(h as usize).map(|j| (j as u32, c)))
+            .take(lp.arcs_per_unit)
             .collect();
         let g = st.assign[v] as usize;
         let jg = local(g).expect("own hub is in the neighbourhood") as u32;
@@ -149,20 +153,30 @@ fn build_hood(
     })
 }
 
-/// Runs LNS rounds until the deadline. Returns the number of improving neighbourhoods.
+/// What an LNS run did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LnsStats {
+    pub rounds: u64,
+    pub solved: usize,
+    pub improved: usize,
+    pub final_target: usize,
+}
+
+/// Runs LNS rounds until the deadline or the round limit.
 pub fn lns(
     st: &mut State,
     cand: &Candidates,
     lp: &LnsParams,
     deadline: Instant,
     pool: &rayon::ThreadPool,
-) -> usize {
+) -> LnsStats {
     let p = st.p;
     let m = p.hubs.len();
     let mut tabu = vec![false; m];
     let mut target = lp.target_units;
     let mut improved = 0usize;
     let mut round = 0u64;
+    let mut solved = 0usize;
     while Instant::now() < deadline && round < lp.max_rounds {
         round += 1;
         let mut rng = ChaCha8Rng::seed_from_u64(mix(lp.seed, round));
@@ -203,10 +217,13 @@ pub fn lns(
             node_limit: Some(lp.node_limit),
             relax: false,
         };
+        solved += hoods.len();
         let results: Vec<Option<(f64, Vec<u32>)>> = pool.install(|| {
             hoods
                 .par_iter()
                 .map(|(_, h)| {
+                    // A failed sub-MIP only means no improvement from this neighbourhood.
+                    // A failed sub-MIP only means no improvement from this neighbourhood.
                     let r = solve_sub(p, &h.sub, Some(&h.start), &opts).ok()?;
                     match r.status {
                         MipStatus::Optimal | MipStatus::Feasible => Some((r.objective, r.assign?)),
@@ -260,5 +277,10 @@ pub fn lns(
         }
         st.recompute_cost();
     }
-    improved
+    LnsStats {
+        rounds: round,
+        solved,
+        improved,
+        final_target: target,
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::cand::{full_arc_count, Candidates};
 use super::check::check;
-use super::construct::{construct, inverse};
+use super::construct::{construct, inverse, reassign};
 use super::decompose::{components, restrict};
 use super::diagnose::diagnose;
 use super::lagr::lagrangian_bound;
@@ -182,6 +182,22 @@ fn solve_one(
             ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(1_000_003).wrapping_add(attempt));
         if let Some(mut st) = construct(problem, &cand, &inv, &mut rng) {
             local_search(&mut st, &cand, &inv, ls_deadline);
+            // Location–allocation: re-centred hubs (local search) and a fresh
+            // allocation, until the allocation stops paying.
+            for _ in 0..10 {
+                if Instant::now() >= ls_deadline {
+                    break;
+                }
+                let Some(mut ns) = reassign(&st, &cand) else {
+                    break;
+                };
+                local_search(&mut ns, &cand, &inv, ls_deadline);
+                if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+                    st = ns;
+                } else {
+                    break;
+                }
+            }
             if best.as_ref().is_none_or(|b| st.cost < b.cost) {
                 best = Some(st);
             }
@@ -217,15 +233,28 @@ fn solve_one(
     }
 }
 
+/// Wall-clock cap of one LNS sub-MIP: a few percent of the run, at least half a second.
+fn sub_time(params: &SolveParams) -> f64 {
+    (params.time_limit.as_secs_f64() / 40.0).clamp(0.5, 3.0)
+}
+
 pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
+    // Start with about three clusters (GB21 sizes sub-MIPs by a target point count);
+    // the size doubles when every hub has been tried.
+    let open = match p.hub_count {
+        HubCount::Exact(k) | HubCount::Range(_, k) => k.max(1),
+        HubCount::Free => (p.units.len() / 10).max(1),
+    };
+    let per_hub = p.units.len().div_ceil(open);
     LnsParams {
         seed: params.seed,
-        target_units: 120.min(p.units.len()),
+        target_units: (3 * per_hub).clamp(30, 150).min(p.units.len()),
         max_units: 480,
-        hub_cands: 6,
+        hub_cands: 3,
+        arcs_per_unit: 12,
         // Fixed, not tied to the thread count, so results do not depend on it.
-        neighbourhoods_per_round: 4,
-        node_limit: 500,
+        neighbourhoods_per_round: 8,
+        node_limit: 100,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
     }
@@ -246,13 +275,13 @@ fn exact(
     // A short LNS first on larger problems: the MIP's tree search profits from a good
     // incumbent far more than from the same seconds of branching.
     if let Some(st) = best.as_mut() {
-        if p.units.len() > 150 {
+        if p.units.len() > 60 {
             let total = params.time_limit.as_secs_f64();
-            let until = Instant::now() + Duration::from_secs_f64(total * 0.25);
+            let until = Instant::now() + Duration::from_secs_f64(total * 0.3);
             lns(
                 st,
                 cand,
-                &lns_params(p, params, 2.0),
+                &lns_params(p, params, sub_time(params)),
                 until.min(deadline),
                 pool,
             );
@@ -277,8 +306,15 @@ fn exact(
     let remaining = deadline
         .saturating_duration_since(Instant::now())
         .as_secs_f64();
+    // Keep a slice of the run for a Lagrangian bound in case HiGHS stops before its
+    // own bound is useful (e.g. before the root LP under a short limit).
+    let reserve = if p.units.len() > 40 {
+        0.1 * params.time_limit.as_secs_f64()
+    } else {
+        0.0
+    };
     let opts = MipOptions {
-        time_limit: remaining.max(0.5),
+        time_limit: (remaining - reserve).max(0.5),
         rel_gap: params.rel_gap,
         seed: params.seed,
         node_limit: None,
@@ -309,6 +345,21 @@ fn exact(
             None => return Err(SolveError::NoSolution),
         },
     };
+    let inc = State::from_solution(p, &solution);
+    let gap_ok =
+        bound.is_finite() && (inc.cost - bound) <= params.rel_gap * inc.cost.abs().max(1e-9);
+    if !gap_ok && !p.units.is_empty() {
+        let until = deadline.max(Instant::now() + Duration::from_millis(200));
+        let lag = lagrangian_bound(p, inc.cost, &inc.acost, until, int_costs, pool);
+        if lag.bound > bound || !bound.is_finite() {
+            bound = lag.bound;
+            source = if lag.exact_knapsacks {
+                "Lagrangian (exact knapsacks)"
+            } else {
+                "Lagrangian (LP knapsacks)"
+            };
+        }
+    }
     if int_costs && bound.is_finite() {
         bound = (bound - 1e-6).ceil();
     }
@@ -319,10 +370,10 @@ fn exact(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn heuristic(
-    p: &Problem,
+fn heuristic<'a>(
+    p: &'a Problem,
     params: &SolveParams,
-    mut st: State,
+    mut st: State<'a>,
     cand: &Candidates,
     t0: Instant,
     deadline: Instant,
@@ -330,26 +381,70 @@ fn heuristic(
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let total = params.time_limit.as_secs_f64();
-    let bound_budget = total * 0.25;
+    let bound_budget = total * 0.15;
     let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
     let improved = lns(
         &mut st,
         cand,
-        &lns_params(p, params, 5.0),
+        &lns_params(p, params, sub_time(params)),
         lns_deadline,
         pool,
     );
     say(
         params,
         &format!(
-            "LNS: {:.2} after {:.1}s ({improved} improving neighbourhoods)",
+            "LNS: {:.2} after {:.1}s ({improved:?})",
             st.cost,
             t0.elapsed().as_secs_f64()
         ),
     );
     let mut bound = f64::NEG_INFINITY;
     let mut source = "none";
-    if full_arc_count(p) <= LP_BOUND_ARCS {
+    let left = lns_deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64();
+    if full_arc_count(p) <= AUTO_EXACT_ARCS && left > 1.0 {
+        // LNS ran out of neighbourhoods early: spend the time on the full MIP,
+        // warm-started, which may still improve and yields HiGHS's dual bound.
+        let full = Candidates::build(p, usize::MAX);
+        let sub = Sub {
+            units: (0..p.units.len()).collect(),
+            hubs: (0..p.hubs.len()).collect(),
+            arcs: full.per_unit,
+            count: p.hub_count,
+        };
+        let opts = MipOptions {
+            time_limit: left,
+            rel_gap: params.rel_gap,
+            seed: params.seed,
+            node_limit: None,
+            relax: false,
+        };
+        if let Ok(r) = pool.install(|| solve_sub(p, &sub, Some(&st.assign), &opts)) {
+            if let Some(a) = r.assign {
+                if r.objective < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+                    let cand_state = State::from_solution(p, &Solution { assign: a });
+                    if check(p, &cand_state.solution()).feasible {
+                        st = cand_state;
+                    }
+                }
+            }
+            if r.bound.is_finite() {
+                bound = r.bound;
+                source = "HiGHS MIP dual bound";
+            }
+        }
+        say(
+            params,
+            &format!(
+                "full MIP: {:.2}, bound {:.2} after {:.1}s",
+                st.cost,
+                bound,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
+    }
+    if full_arc_count(p) <= LP_BOUND_ARCS && !bound.is_finite() {
         let full = Candidates::build(p, usize::MAX);
         let sub = Sub {
             units: (0..p.units.len()).collect(),

@@ -41,10 +41,15 @@ fn tiny(seed: u64, count: HubCount, own_rule: bool) -> Problem {
         .collect();
     let per_unit = (0..n)
         .map(|u| {
-            (0..m as u32)
-                .filter(|&h| h as usize == u || rng.random::<f64>() < 0.8)
-                .map(|h| (h, rng.random_range(0..40) as f64))
-                .collect()
+            let mut arcs = Vec::new();
+            for h in 0..m as u32 {
+                let keep = h as usize == u || rng.random::<f64>() < 0.8;
+                let cost = rng.random_range(0..40) as f64;
+                if keep {
+                    arcs.push((h, cost));
+                }
+            }
+            arcs
         })
         .collect();
     Problem::new(

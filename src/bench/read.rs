@@ -79,7 +79,7 @@ struct Cursor<'a> {
     path: &'a Path,
 }
 
-impl<'a> Cursor<'a> {
+impl Cursor<'_> {
     fn num(&mut self, what: &str) -> Result<f64, BenchError> {
         let Some(&(line, t)) = self.toks.get(self.pos) else {
             let line = self.toks.last().map_or(1, |x| x.0);

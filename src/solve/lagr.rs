@@ -169,8 +169,11 @@ fn knapsack(
     }
 }
 
-/// Chooses hubs for the relaxed count rule; returns their indices.
-fn pick_hubs(v: &[f64], count: HubCount) -> Vec<usize> {
+/// Chooses hubs (with fractions) for the relaxed count rule. With a free or ranged
+/// count, the valid cover row Σ Q_j y_j ≥ Σ w_i is kept in its LP form: after the hubs
+/// with negative value, the cheapest value per capacity are added (the last one
+/// fractionally) until the load is covered. Keeping a valid row only raises the bound.
+fn pick_hubs(v: &[f64], count: HubCount, caps: &[f64], demand: f64) -> Vec<(usize, f64)> {
     let mut order: Vec<usize> = (0..v.len()).collect();
     order.sort_by(|&a, &b| v[a].total_cmp(&v[b]).then(a.cmp(&b)));
     let (lo, hi) = match count {
@@ -179,12 +182,37 @@ fn pick_hubs(v: &[f64], count: HubCount) -> Vec<usize> {
         HubCount::Range(lo, hi) => (lo, hi),
     };
     let mut out = Vec::new();
+    let mut covered = 0.0;
     for (i, &j) in order.iter().enumerate() {
         if i < lo || (i < hi && v[j] < 0.0) {
-            out.push(j);
+            out.push((j, 1.0));
+            covered += caps[j];
         } else {
             break;
         }
+    }
+    if matches!(count, HubCount::Exact(_)) || covered >= demand || !demand.is_finite() {
+        return out;
+    }
+    let mut slots = hi.saturating_sub(out.len()) as f64;
+    let mut rest: Vec<usize> = order[out.len()..]
+        .iter()
+        .copied()
+        .filter(|&j| caps[j] > 0.0 && caps[j].is_finite())
+        .collect();
+    rest.sort_by(|&a, &b| {
+        (v[a] / caps[a])
+            .total_cmp(&(v[b] / caps[b]))
+            .then(a.cmp(&b))
+    });
+    for j in rest {
+        if covered >= demand || slots <= 0.0 {
+            break;
+        }
+        let f = ((demand - covered) / caps[j]).min(1.0).min(slots);
+        out.push((j, f));
+        covered += f * caps[j];
+        slots -= f;
     }
     out
 }
@@ -231,6 +259,11 @@ pub fn lagrangian_bound(
         .map(|h| dim.map_or(f64::INFINITY, |d| h.capacity[d]))
         .collect();
     let integral = w.iter().all(|x| x.fract() == 0.0 && *x >= 0.0);
+    let demand: f64 = if dim.is_some() {
+        w.iter().sum()
+    } else {
+        f64::INFINITY
+    };
     // Radius: generous around the incumbent's costs, shrunk until the lists fit.
     let mut sorted: Vec<f64> = start.to_vec();
     sorted.sort_by(|a, b| a.total_cmp(b));
@@ -281,12 +314,12 @@ pub fn lagrangian_bound(
                 .collect()
         });
         let v: Vec<f64> = ks.iter().map(|k| k.value).collect();
-        let chosen = pick_hubs(&v, p.hub_count);
+        let chosen = pick_hubs(&v, p.hub_count, &caps, demand);
         let lsum: f64 = lambda.iter().sum();
-        let l = lsum + chosen.iter().map(|&j| v[j]).sum::<f64>();
+        let l = lsum + chosen.iter().map(|&(j, y)| y * v[j]).sum::<f64>();
         if !best.is_finite() || l > best + 1e-9 * best.abs().max(1.0) {
             best = l;
-            best_exact = chosen.iter().all(|&j| ks[j].exact);
+            best_exact = chosen.iter().all(|&(j, _)| ks[j].exact);
             stall = 0;
         } else {
             stall += 1;
@@ -299,9 +332,9 @@ pub fn lagrangian_bound(
             break;
         }
         let mut g = vec![1.0; n];
-        for &j in &chosen {
+        for &(j, y) in &chosen {
             for &(u, f) in &ks[j].take {
-                g[u as usize] -= f;
+                g[u as usize] -= y * f;
             }
         }
         let norm: f64 = g.iter().map(|x| x * x).sum();

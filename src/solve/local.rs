@@ -255,12 +255,12 @@ pub fn open_pass(st: &mut State, cand: &Candidates, inv: &[Vec<u32>]) -> bool {
         return false;
     }
     let mut any = false;
-    for h in 0..p.hubs.len() {
-        if st.is_open(h) || inv[h].is_empty() || !st.count_allows(1) {
+    for (h, users) in inv.iter().enumerate().take(p.hubs.len()) {
+        if st.is_open(h) || users.is_empty() || !st.count_allows(1) {
             continue;
         }
         let hub = &p.hubs[h];
-        let mut gains: Vec<(f64, usize, f64)> = inv[h]
+        let mut gains: Vec<(f64, usize, f64)> = users
             .iter()
             .filter_map(|&v| {
                 let v = v as usize;

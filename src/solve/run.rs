@@ -209,6 +209,13 @@ fn solve_one(
             break;
         }
     }
+    // Construction does not enforce minimum loads; a plan that misses one is no start.
+    if best
+        .as_ref()
+        .is_some_and(|b| !check(problem, &b.solution()).feasible)
+    {
+        best = None;
+    }
     if let Some(b) = &best {
         say(
             params,
@@ -224,12 +231,14 @@ fn solve_one(
         Mode::Exact | Mode::Auto => {
             exact(problem, params, best, &cand, t0, deadline, &pool, int_costs)
         }
-        Mode::Heuristic => {
-            let Some(st) = best else {
-                return Err(SolveError::NoSolution);
-            };
-            heuristic(problem, params, st, &cand, t0, deadline, &pool, int_costs)
-        }
+        Mode::Heuristic => match best {
+            Some(st) => heuristic(problem, params, st, &cand, t0, deadline, &pool, int_costs),
+            // No heuristic start: small models still get the MIP.
+            None if full_arc_count(problem) <= LP_BOUND_ARCS => {
+                exact(problem, params, None, &cand, t0, deadline, &pool, int_costs)
+            }
+            None => Err(SolveError::NoSolution),
+        },
     }
 }
 

@@ -26,7 +26,7 @@ pub struct ScenariosArgs {
     /// Time limit per scenario in seconds (overrides each scenario's).
     #[arg(long)]
     pub time_limit: Option<f64>,
-    /// Scenarios planned at once [default: 2].
+    /// Scenarios planned at once
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
     /// No progress display.

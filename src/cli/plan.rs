@@ -42,6 +42,10 @@ pub struct PlanArgs {
     /// No progress display.
     #[arg(long)]
     pub quiet: bool,
+    /// Print every solver step on stderr, one line each, with the time since the start
+    /// (parts, construction, LNS, MIP, bounds).
+    #[arg(long, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 /// `--models`, else `./models` when it exists, else None (embedded copies).
@@ -205,8 +209,14 @@ fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
         &format!("planning {} / {}", loaded.name, scenario.name),
     );
     let bar = progress.bar();
-    let callback: matome::solve::ProgressFn =
-        Arc::new(move |m: &str| bar.set_message(m.to_string()));
+    let verbose = args.verbose;
+    let started = std::time::Instant::now();
+    let callback: matome::solve::ProgressFn = Arc::new(move |m: &str| {
+        if verbose {
+            bar.suspend(|| eprintln!("[{:6.2}s] {m}", started.elapsed().as_secs_f64()));
+        }
+        bar.set_message(m.to_string());
+    });
     let result = matome::plan::plan(inputs, &scenario, Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {

@@ -143,8 +143,27 @@ fn knapsack(
             exact: true,
         };
     }
-    // LP relaxation: by profit per weight, the last item fractional.
     cand.sort_by(|a, b| (b.1 * a.2).total_cmp(&(a.1 * b.2)).then(a.0.cmp(&b.0)));
+    // Exact by branch and bound when it finishes within its node budget.
+    let mut bb = Bb {
+        c: &cand,
+        best: 0.0,
+        best_set: vec![false; cand.len()],
+        cur: vec![false; cand.len()],
+        nodes: 0,
+    };
+    if bb.go(0, cap, 0.0) {
+        let take = (0..cand.len())
+            .filter(|&i| bb.best_set[i])
+            .map(|i| (cand[i].0, 1.0))
+            .collect();
+        return Knap {
+            value: fixed - bb.best,
+            take,
+            exact: true,
+        };
+    }
+    // LP relaxation: by profit per weight, the last item fractional.
     let mut room = cap;
     let mut profit = 0.0;
     let mut take = Vec::new();
@@ -166,6 +185,62 @@ fn knapsack(
         value: fixed - profit,
         take,
         exact: false,
+    }
+}
+
+/// Nodes a branch-and-bound knapsack may use before it gives way to the LP.
+const BB_NODES: usize = 20_000;
+
+/// Depth-first 0-1 knapsack over items (unit, profit, weight) sorted by profit per
+/// weight, pruned by the Dantzig (LP) bound.
+struct Bb<'a> {
+    c: &'a [(u32, f64, f64)],
+    best: f64,
+    best_set: Vec<bool>,
+    cur: Vec<bool>,
+    nodes: usize,
+}
+
+impl Bb<'_> {
+    /// Explores from item `i`; false when the node budget ran out (result not exact).
+    fn go(&mut self, i: usize, room: f64, profit: f64) -> bool {
+        self.nodes += 1;
+        if self.nodes > BB_NODES {
+            return false;
+        }
+        if profit > self.best {
+            self.best = profit;
+            self.best_set.clone_from(&self.cur);
+        }
+        if i == self.c.len() {
+            return true;
+        }
+        let mut ub = profit;
+        let mut r = room;
+        for &(_, pr, wt) in &self.c[i..] {
+            if wt <= r {
+                r -= wt;
+                ub += pr;
+            } else {
+                if wt > 0.0 {
+                    ub += pr * r / wt;
+                }
+                break;
+            }
+        }
+        if ub <= self.best {
+            return true;
+        }
+        let (_, pr, wt) = self.c[i];
+        if wt <= room {
+            self.cur[i] = true;
+            let ok = self.go(i + 1, room - wt, profit + pr);
+            self.cur[i] = false;
+            if !ok {
+                return false;
+            }
+        }
+        self.go(i + 1, room, profit)
     }
 }
 
@@ -290,6 +365,14 @@ pub fn lagrangian_bound(
         Arcs::Euclidean { truncate: true, .. } => radius.floor(),
         _ => radius,
     };
+    let all_units: Vec<usize> = (0..n).collect();
+    let all_hubs: Vec<usize> = (0..p.hubs.len()).collect();
+    let min_open = super::mip::min_open_hubs(p, &all_units, &all_hubs);
+    let counted = match p.hub_count {
+        HubCount::Free if min_open > 0 => Some(HubCount::Range(min_open, p.hubs.len())),
+        HubCount::Range(lo, hi) if min_open > lo => Some(HubCount::Range(min_open.min(hi), hi)),
+        _ => None,
+    };
     let mut lambda: Vec<f64> = start.iter().map(|&c| c.min(clamp)).collect();
     let mut best = f64::NEG_INFINITY;
     let mut best_exact = true;
@@ -314,9 +397,20 @@ pub fn lagrangian_bound(
                 .collect()
         });
         let v: Vec<f64> = ks.iter().map(|k| k.value).collect();
-        let chosen = pick_hubs(&v, p.hub_count, &caps, demand);
         let lsum: f64 = lambda.iter().sum();
-        let l = lsum + chosen.iter().map(|&(j, y)| y * v[j]).sum::<f64>();
+        let value = |c: &[(usize, f64)]| lsum + c.iter().map(|&(j, y)| y * v[j]).sum::<f64>();
+        let mut chosen = pick_hubs(&v, p.hub_count, &caps, demand);
+        let mut l = value(&chosen);
+        // Each relaxation of the hub rows gives a valid bound; keep the better one: the
+        // LP cover row above, or the rounded hub count ⌈Σ load / max Q⌉ (integral).
+        if let Some(count) = counted {
+            let c = pick_hubs(&v, count, &caps, f64::NEG_INFINITY);
+            let lc = value(&c);
+            if lc > l {
+                chosen = c;
+                l = lc;
+            }
+        }
         if !best.is_finite() || l > best + 1e-9 * best.abs().max(1.0) {
             best = l;
             best_exact = chosen.iter().all(|&(j, _)| ks[j].exact);

@@ -210,8 +210,14 @@ pub fn lns(
         if remaining <= 0.05 {
             break;
         }
+        // The sub-MIPs of a round share the pool's threads: cap each so that the
+        // whole round ends by the deadline even when they run one after another.
+        let waves = hoods
+            .len()
+            .div_ceil(pool.current_num_threads().max(1))
+            .max(1);
         let opts = MipOptions {
-            time_limit: lp.sub_time_limit.min(remaining),
+            time_limit: lp.sub_time_limit.min(remaining / waves as f64),
             rel_gap: 1e-4,
             seed: lp.seed,
             node_limit: Some(lp.node_limit),
@@ -222,7 +228,6 @@ pub fn lns(
             hoods
                 .par_iter()
                 .map(|(_, h)| {
-                    // A failed sub-MIP only means no improvement from this neighbourhood.
                     // A failed sub-MIP only means no improvement from this neighbourhood.
                     let r = solve_sub(p, &h.sub, Some(&h.start), &opts).ok()?;
                     match r.status {

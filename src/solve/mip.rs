@@ -101,16 +101,26 @@ pub fn solve_sub(
                     .iter()
                     .map(|&(i, k)| (x[i][k], p.units[sub.units[i]].load[d]))
             };
-            if hub.capacity[d].is_finite() {
+            // Rows are divided by the capacity (or minimum): yen loads of 10⁸ would
+            // otherwise leave the matrix badly scaled for HiGHS.
+            if hub.capacity[d].is_finite() && hub.capacity[d] > 0.0 {
+                let s = 1.0 / hub.capacity[d];
                 pb.add_row(
                     ..=0.0,
-                    terms().chain(std::iter::once((y[j], -hub.capacity[d]))),
+                    terms()
+                        .map(|(c, a)| (c, a * s))
+                        .chain(std::iter::once((y[j], -1.0))),
                 );
+            } else if hub.capacity[d].is_finite() {
+                pb.add_row(..=0.0, terms().chain(std::iter::once((y[j], 0.0))));
             }
             if hub.min_load[d] > 0.0 {
+                let s = 1.0 / hub.min_load[d];
                 pb.add_row(
                     0.0..,
-                    terms().chain(std::iter::once((y[j], -hub.min_load[d]))),
+                    terms()
+                        .map(|(c, a)| (c, a * s))
+                        .chain(std::iter::once((y[j], -1.0))),
                 );
             }
         }
@@ -129,15 +139,33 @@ pub fn solve_sub(
             }
         }
     }
+    // Every hub holds at most the largest capacity, so at least ⌈total / max Q⌉ hubs
+    // open in every dimension: a valid row, and the LP's hub count rounded up, which
+    // the LP with fixed costs otherwise leaves fractional.
+    let min_open = min_open_hubs(p, &sub.units, &sub.hubs);
+    match sub.count {
+        HubCount::Free if min_open > 1 => {
+            pb.add_row(min_open as f64.., y.iter().map(|&c| (c, 1.0)));
+        }
+        HubCount::Range(lo, _) if min_open > lo => {
+            pb.add_row(min_open as f64.., y.iter().map(|&c| (c, 1.0)));
+        }
+        _ => {}
+    }
     match sub.count {
         HubCount::Free => {
             // Σ Q y ≥ Σ q: redundant for the MIP, a much tighter LP (ALGORITHMS.md §0).
             for d in 0..dims {
                 let total: f64 = sub.units.iter().map(|&u| p.units[u].load[d]).sum();
-                if total > 0.0 && sub.hubs.iter().all(|&h| p.hubs[h].capacity[d].is_finite()) {
+                let top = sub
+                    .hubs
+                    .iter()
+                    .map(|&h| p.hubs[h].capacity[d])
+                    .fold(0.0f64, f64::max);
+                if total > 0.0 && top > 0.0 && top.is_finite() {
                     pb.add_row(
-                        total..,
-                        (0..nh).map(|j| (y[j], p.hubs[sub.hubs[j]].capacity[d])),
+                        total / top..,
+                        (0..nh).map(|j| (y[j], p.hubs[sub.hubs[j]].capacity[d] / top)),
                     );
                 }
             }
@@ -158,13 +186,17 @@ pub fn solve_sub(
             OptVal::I(i) => model.try_set_option(k, i),
             OptVal::F(f) => model.try_set_option(k, f),
             OptVal::B(b) => model.try_set_option(k, b),
+            OptVal::S(t) => model.try_set_option(k, t),
         };
         r.map_err(|e| format!("HiGHS option {k}: {e:?}"))
     };
     // threads = 1 everywhere: HiGHS rejects a changed thread count on one OS thread, and
     // parallelism comes from rayon across sub-problems.
     set(&mut model, "threads", OptVal::I(1))?;
-    set(&mut model, "output_flag", OptVal::B(false))?;
+    // MATOME_HIGHS_LOG=1 shows HiGHS's own log on stdout (for engine work).
+    let log = std::env::var_os("MATOME_HIGHS_LOG").is_some_and(|v| v == "1");
+    set(&mut model, "output_flag", OptVal::B(log))?;
+    set(&mut model, "log_to_console", OptVal::B(log))?;
     set(
         &mut model,
         "random_seed",
@@ -177,6 +209,11 @@ pub fn solve_sub(
     )?;
     if integer {
         set(&mut model, "mip_rel_gap", OptVal::F(opt.rel_gap))?;
+        if ncols > 10_000 {
+            // Probing in presolve can spend a whole short time limit on a large model
+            // before the root LP; the LP bound matters more here.
+            set(&mut model, "presolve", OptVal::S("off"))?;
+        }
         if let Some(nodes) = opt.node_limit {
             set(
                 &mut model,
@@ -276,7 +313,27 @@ pub fn solve_sub(
     })
 }
 
+/// The fewest hubs that can hold the units' load in every dimension, from the
+/// largest capacity among `hubs`: max over dimensions of ⌈Σ load / max capacity⌉.
+pub fn min_open_hubs(p: &Problem, units: &[usize], hubs: &[usize]) -> usize {
+    let mut k = 0usize;
+    for d in 0..p.dims() {
+        let total: f64 = units.iter().map(|&u| p.units[u].load[d]).sum();
+        let cap = hubs
+            .iter()
+            .map(|&h| p.hubs[h].capacity[d])
+            .fold(0.0f64, f64::max);
+        if total > 0.0 && cap.is_finite() && cap > 0.0 {
+            // A relative tolerance keeps a load that fills hubs exactly from rounding up.
+            let need = (total / cap * (1.0 - 1e-12) - 1e-9).ceil().max(0.0);
+            k = k.max(need as usize);
+        }
+    }
+    k
+}
+
 enum OptVal {
+    S(&'static str),
     I(i32),
     F(f64),
     B(bool),

@@ -20,6 +20,10 @@ use std::time::{Duration, Instant};
 
 /// Auto mode solves the compact MIP exactly up to this many allowed arcs.
 pub const AUTO_EXACT_ARCS: usize = 60_000;
+/// Heuristic mode ends with a MIP over each unit's cheapest hubs up to this many units.
+const RESTRICTED_MIP_UNITS: usize = 2_000;
+/// Fewest hubs a unit keeps in that restricted MIP.
+const RESTRICTED_ARCS: usize = 16;
 /// Heuristic mode adds the LP bound of the full model up to this many arcs.
 pub const LP_BOUND_ARCS: usize = 250_000;
 
@@ -27,6 +31,13 @@ fn say(params: &SolveParams, msg: &str) {
     if let Some(f) = &params.progress {
         f(msg);
     }
+}
+
+/// Rough seconds HiGHS needs for the root of the full compact model on this machine
+/// class (measured: ~40k arcs of a ward part did not finish the root LP in 1.5 s).
+/// A MIP or LP given less than this only burns the time, and HiGHS overruns its limit.
+fn root_seconds(p: &Problem) -> f64 {
+    full_arc_count(p) as f64 / 5_000.0
 }
 
 /// Which mode Auto picks for this problem.
@@ -92,20 +103,90 @@ fn solve_parts(
     let mut bound = 0.0;
     let mut modes = Vec::new();
     let mut sources = Vec::new();
+    let threads = params.threads.max(1).min(parts.len());
     say(
         params,
-        &format!("{}: {} independent parts", problem.name, parts.len()),
+        &format!(
+            "{}: {} independent parts, {} at a time",
+            problem.name,
+            parts.len(),
+            threads
+        ),
     );
-    for (k, (units, hubs)) in parts.iter().enumerate() {
-        let left = params.time_limit.saturating_sub(t0.elapsed());
-        let rest_w: usize = parts[k..].iter().map(|(u, _)| weight(u)).sum();
-        let share = left.mul_f64(weight(units) as f64 / rest_w.max(1) as f64);
+    // Parts run side by side, one solver thread each, largest first. A part that
+    // starts gets the remaining time times the threads, in proportion to its weight
+    // among the parts not yet started; every part ends by the overall deadline.
+    let deadline = t0 + params.time_limit;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(weight(&parts[k].0)), k));
+    // Time plan: the threads' remaining seconds, less what running parts still hold,
+    // shared among the parts not yet started in proportion to their weight.
+    struct Plan {
+        unstarted: usize,
+        ends: Vec<(usize, Instant)>,
+    }
+    let plan = std::sync::Mutex::new(Plan {
+        unstarted: order.iter().map(|&k| weight(&parts[k].0)).sum::<usize>(),
+        ends: Vec::new(),
+    });
+    let run_part = |k: usize| -> Result<SolveReport, SolveError> {
+        let (units, hubs) = &parts[k];
+        let w = weight(units);
+        let share = {
+            let mut pl = plan.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let left = deadline.saturating_duration_since(now).as_secs_f64();
+            let held: f64 = pl
+                .ends
+                .iter()
+                .map(|&(_, e)| e.saturating_duration_since(now).as_secs_f64())
+                .sum();
+            let avail = (left * threads as f64 - held).max(0.0);
+            let share = (avail * w as f64 / pl.unstarted.max(1) as f64).min(left);
+            pl.unstarted = pl.unstarted.saturating_sub(w);
+            pl.ends.push((k, now + Duration::from_secs_f64(share)));
+            Duration::from_secs_f64(share)
+        };
         let sub = restrict(problem, units, hubs, k);
         let prm = SolveParams {
             time_limit: share,
+            threads: if threads > 1 { 1 } else { params.threads },
             ..params.clone()
         };
-        let rep = solve_one(&sub, &prm, Instant::now())?;
+        let rep = solve_one(&sub, &prm, Instant::now());
+        plan.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .ends
+            .retain(|&(j, _)| j != k);
+        rep
+    };
+    // Plain OS threads taking parts from a queue: with rayon, a worker waiting inside a
+    // part's own pool would steal and start another part on its stack.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let reports: Vec<(usize, Result<SolveReport, SolveError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(&k) = order.get(i) else { break };
+                        done.push((k, run_part(k)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut reports = reports;
+    reports.sort_by_key(|r| r.0);
+    for (k, rep) in reports {
+        let rep = rep?;
+        let (units, hubs) = &parts[k];
         for (i, &u) in units.iter().enumerate() {
             assign[u] = hubs[rep.solution.assign[i] as usize] as u32;
         }
@@ -145,6 +226,10 @@ fn solve_one(
         .build()
         .map_err(|e| SolveError::Solver(format!("thread pool: {e}")))?;
     let mode = match params.mode {
+        // Too little time for the full model's root: the matheuristic uses it better.
+        Mode::Auto if params.time_limit.as_secs_f64() < 2.0 * root_seconds(problem) => {
+            Mode::Heuristic
+        }
         Mode::Auto => auto_mode(problem),
         m => m,
     };
@@ -176,46 +261,7 @@ fn solve_one(
     );
     let total = params.time_limit.as_secs_f64();
     let ls_deadline = t0 + Duration::from_secs_f64(total * 0.3);
-    let mut best: Option<State> = None;
-    for attempt in 0..8u64 {
-        let mut rng =
-            ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(1_000_003).wrapping_add(attempt));
-        if let Some(mut st) = construct(problem, &cand, &inv, &mut rng) {
-            local_search(&mut st, &cand, &inv, ls_deadline);
-            // Location–allocation: re-centred hubs (local search) and a fresh
-            // allocation, until the allocation stops paying.
-            for _ in 0..10 {
-                if Instant::now() >= ls_deadline {
-                    break;
-                }
-                let Some(mut ns) = reassign(&st, &cand) else {
-                    break;
-                };
-                local_search(&mut ns, &cand, &inv, ls_deadline);
-                if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
-                    st = ns;
-                } else {
-                    break;
-                }
-            }
-            if best.as_ref().is_none_or(|b| st.cost < b.cost) {
-                best = Some(st);
-            }
-            if attempt >= 2 || Instant::now() >= ls_deadline {
-                break;
-            }
-        }
-        if Instant::now() >= ls_deadline {
-            break;
-        }
-    }
-    // Construction does not enforce minimum loads; a plan that misses one is no start.
-    if best
-        .as_ref()
-        .is_some_and(|b| !check(problem, &b.solution()).feasible)
-    {
-        best = None;
-    }
+    let best = starts(problem, &cand, &inv, params.seed, 0..8, ls_deadline);
     if let Some(b) = &best {
         say(
             params,
@@ -240,6 +286,54 @@ fn solve_one(
             None => Err(SolveError::NoSolution),
         },
     }
+}
+
+/// Multi-start: construction (seeded by `seed` and the attempt number), local search
+/// and location–allocation rounds for each attempt until the deadline (the first
+/// always runs); the best feasible plan. Construction does not enforce minimum loads,
+/// so a plan that misses one is dropped.
+fn starts<'a>(
+    problem: &'a Problem,
+    cand: &Candidates,
+    inv: &[Vec<u32>],
+    seed: u64,
+    attempts: std::ops::Range<u64>,
+    deadline: Instant,
+) -> Option<State<'a>> {
+    let mut best: Option<State> = None;
+    for attempt in attempts {
+        if attempt > 0 && Instant::now() >= deadline {
+            break;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(attempt));
+        let Some(mut st) = construct(problem, cand, inv, &mut rng) else {
+            continue;
+        };
+        local_search(&mut st, cand, inv, deadline);
+        // Location–allocation: re-centred hubs (local search) and a fresh allocation,
+        // until the allocation stops paying.
+        for _ in 0..10 {
+            if Instant::now() >= deadline {
+                break;
+            }
+            let Some(mut ns) = reassign(&st, cand) else {
+                break;
+            };
+            local_search(&mut ns, cand, inv, deadline);
+            if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+                st = ns;
+            } else {
+                break;
+            }
+        }
+        if !check(problem, &st.solution()).feasible {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| st.cost < b.cost) {
+            best = Some(st);
+        }
+    }
+    best
 }
 
 /// Wall-clock cap of one LNS sub-MIP: a few percent of the run, at least half a second.
@@ -269,6 +363,16 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
     }
 }
 
+/// With a free hub count, sizes neighbourhoods from the incumbent's clusters (about
+/// three of them) rather than from a guess of the hub count.
+fn sized(mut lp: LnsParams, p: &Problem, st: &State) -> LnsParams {
+    if matches!(p.hub_count, HubCount::Free) && st.n_open > 0 {
+        let per_hub = p.units.len().div_ceil(st.n_open);
+        lp.target_units = (3 * per_hub).clamp(30, 150).min(p.units.len());
+    }
+    lp
+}
+
 #[allow(clippy::too_many_arguments)]
 fn exact(
     p: &Problem,
@@ -290,7 +394,7 @@ fn exact(
             lns(
                 st,
                 cand,
-                &lns_params(p, params, sub_time(params)),
+                &sized(lns_params(p, params, sub_time(params)), p, st),
                 until.min(deadline),
                 pool,
             );
@@ -332,6 +436,17 @@ fn exact(
     let r = pool
         .install(|| solve_sub(p, &sub, start.as_deref(), &opts))
         .map_err(SolveError::Solver)?;
+    say(
+        params,
+        &format!(
+            "MIP ({:.1}s limit): {:?}, {:.2}, bound {:.2} after {:.1}s",
+            opts.time_limit,
+            r.status,
+            r.objective,
+            r.bound,
+            t0.elapsed().as_secs_f64()
+        ),
+    );
     let mut bound = r.bound;
     let mut source = "HiGHS MIP dual bound";
     let solution = match (r.status, r.assign) {
@@ -392,13 +507,8 @@ fn heuristic<'a>(
     let total = params.time_limit.as_secs_f64();
     let bound_budget = total * 0.15;
     let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
-    let improved = lns(
-        &mut st,
-        cand,
-        &lns_params(p, params, sub_time(params)),
-        lns_deadline,
-        pool,
-    );
+    let lp = sized(lns_params(p, params, sub_time(params)), p, &st);
+    let improved = lns(&mut st, cand, &lp, lns_deadline, pool);
     say(
         params,
         &format!(
@@ -407,12 +517,114 @@ fn heuristic<'a>(
             t0.elapsed().as_secs_f64()
         ),
     );
+    // LNS ended early (every neighbourhood tried): restart from new constructions,
+    // each improved by local search and LNS, while the time lasts.
+    // A restricted MIP follows when the full one will not run (IRMA): it gets most of
+    // the time, the restarts the first part.
+    let restricted = p.units.len() <= RESTRICTED_MIP_UNITS
+        && !(full_arc_count(p) <= AUTO_EXACT_ARCS
+            && lns_deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+                > root_seconds(p).max(1.0));
+    let restart_until = if restricted {
+        Instant::now()
+            + lns_deadline
+                .saturating_duration_since(Instant::now())
+                .mul_f64(0.3)
+    } else {
+        lns_deadline
+    };
+    let inv = inverse(cand, p.hubs.len());
+    let mut attempt = 8u64;
+    let mut restarts = 0usize;
+    while Instant::now() < restart_until && restarts < 5_000 {
+        restarts += 1;
+        let Some(mut ns) = starts(
+            p,
+            cand,
+            &inv,
+            params.seed,
+            attempt..attempt + 1,
+            restart_until,
+        ) else {
+            attempt += 1;
+            continue;
+        };
+        attempt += 1;
+        if improved.improved > 0 {
+            let lp = sized(lns_params(p, params, sub_time(params)), p, &ns);
+            lns(&mut ns, cand, &lp, lns_deadline, pool);
+        }
+        if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+            st = ns;
+        }
+    }
+    if restarts > 0 {
+        say(
+            params,
+            &format!(
+                "{restarts} restarts: {:.2} after {:.1}s",
+                st.cost,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
+    }
+    let left = lns_deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64();
+    if restricted && left > 0.2 {
+        // Each unit keeps its cheapest hubs, about twice as many as units share an
+        // open hub (a bundle's hub may sit across it), and its current one.
+        let k = (2 * p.units.len() / st.n_open.max(1)).clamp(RESTRICTED_ARCS, 2 * RESTRICTED_ARCS);
+        let wide = Candidates::build(p, k);
+        let arcs: Vec<Vec<(u32, f64)>> = (0..p.units.len())
+            .map(|u| {
+                let mut a: Vec<(u32, f64)> = wide.per_unit[u].clone();
+                if !a.iter().any(|x| x.0 == st.assign[u]) {
+                    a.push((st.assign[u], st.acost[u]));
+                }
+                a
+            })
+            .collect();
+        let sub = Sub {
+            units: (0..p.units.len()).collect(),
+            hubs: (0..p.hubs.len()).collect(),
+            arcs,
+            count: p.hub_count,
+        };
+        let opts = MipOptions {
+            time_limit: left,
+            rel_gap: params.rel_gap * 0.5,
+            seed: params.seed,
+            node_limit: None,
+            relax: false,
+        };
+        if let Ok(r) = pool.install(|| solve_sub(p, &sub, Some(&st.assign), &opts)) {
+            if let Some(a) = r.assign {
+                if r.objective < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+                    let ns = State::from_solution(p, &Solution { assign: a });
+                    if check(p, &ns.solution()).feasible {
+                        st = ns;
+                    }
+                }
+            }
+        }
+        say(
+            params,
+            &format!(
+                "restricted MIP ({k} hubs a unit): {:.2} after {:.1}s",
+                st.cost,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
+    }
     let mut bound = f64::NEG_INFINITY;
     let mut source = "none";
     let left = lns_deadline
         .saturating_duration_since(Instant::now())
         .as_secs_f64();
-    if full_arc_count(p) <= AUTO_EXACT_ARCS && left > 1.0 {
+    if full_arc_count(p) <= AUTO_EXACT_ARCS && left > root_seconds(p).max(1.0) {
         // LNS ran out of neighbourhoods early: spend the time on the full MIP,
         // warm-started, which may still improve and yields HiGHS's dual bound.
         let full = Candidates::build(p, usize::MAX);
@@ -453,7 +665,11 @@ fn heuristic<'a>(
             ),
         );
     }
-    if full_arc_count(p) <= LP_BOUND_ARCS && !bound.is_finite() {
+    let half_left = deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64()
+        * 0.5;
+    if full_arc_count(p) <= LP_BOUND_ARCS && !bound.is_finite() && half_left >= root_seconds(p) {
         let full = Candidates::build(p, usize::MAX);
         let sub = Sub {
             units: (0..p.units.len()).collect(),
@@ -527,6 +743,17 @@ fn finish(
     }
     let objective = rep.objective;
     let lower_bound = bound.min(objective);
+    say(
+        params,
+        &format!(
+            "{}: {:.2} (bound {:.2}, {}) after {:.1}s",
+            p.name,
+            objective,
+            lower_bound,
+            source,
+            t0.elapsed().as_secs_f64()
+        ),
+    );
     let gap = if objective.abs() < 1e-9 {
         0.0
     } else {

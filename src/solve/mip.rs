@@ -101,26 +101,19 @@ pub fn solve_sub(
                     .iter()
                     .map(|&(i, k)| (x[i][k], p.units[sub.units[i]].load[d]))
             };
-            // Rows are divided by the capacity (or minimum): yen loads of 10⁸ would
-            // otherwise leave the matrix badly scaled for HiGHS.
-            if hub.capacity[d].is_finite() && hub.capacity[d] > 0.0 {
-                let s = 1.0 / hub.capacity[d];
+            // (Dividing these rows by the capacity looked cleaner for yen loads of
+            // 10⁸, but made HiGHS's presolve (strengthenInequalities) loop forever on
+            // ward sub-MIPs; HiGHS copes with the unscaled rows.)
+            if hub.capacity[d].is_finite() {
                 pb.add_row(
                     ..=0.0,
-                    terms()
-                        .map(|(c, a)| (c, a * s))
-                        .chain(std::iter::once((y[j], -1.0))),
+                    terms().chain(std::iter::once((y[j], -hub.capacity[d]))),
                 );
-            } else if hub.capacity[d].is_finite() {
-                pb.add_row(..=0.0, terms().chain(std::iter::once((y[j], 0.0))));
             }
             if hub.min_load[d] > 0.0 {
-                let s = 1.0 / hub.min_load[d];
                 pb.add_row(
                     0.0..,
-                    terms()
-                        .map(|(c, a)| (c, a * s))
-                        .chain(std::iter::once((y[j], -1.0))),
+                    terms().chain(std::iter::once((y[j], -hub.min_load[d]))),
                 );
             }
         }
@@ -164,8 +157,8 @@ pub fn solve_sub(
                     .fold(0.0f64, f64::max);
                 if total > 0.0 && top > 0.0 && top.is_finite() {
                     pb.add_row(
-                        total / top..,
-                        (0..nh).map(|j| (y[j], p.hubs[sub.hubs[j]].capacity[d] / top)),
+                        total..,
+                        (0..nh).map(|j| (y[j], p.hubs[sub.hubs[j]].capacity[d])),
                     );
                 }
             }

@@ -505,7 +505,9 @@ fn heuristic<'a>(
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let total = params.time_limit.as_secs_f64();
-    let bound_budget = total * 0.15;
+    // At least a second (or 40 % of a short run) for the bound: under load the
+    // subgradient needs it, and it stops by itself once converged.
+    let bound_budget = (total * 0.15).max((total * 0.4).min(1.0));
     let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
     let lp = sized(lns_params(p, params, sub_time(params)), p, &st);
     let improved = lns(&mut st, cand, &lp, lns_deadline, pool);

@@ -540,8 +540,11 @@ fn heuristic<'a>(
     let inv = inverse(cand, p.hubs.len());
     let mut attempt = 8u64;
     let mut restarts = 0usize;
-    while Instant::now() < restart_until && restarts < 5_000 {
+    let mut stall = 0usize;
+    // Small problems run through restarts fast: stop once many bring nothing new.
+    while Instant::now() < restart_until && restarts < 5_000 && stall < 100 {
         restarts += 1;
+        stall += 1;
         let Some(mut ns) = starts(
             p,
             cand,
@@ -560,6 +563,7 @@ fn heuristic<'a>(
         }
         if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
             st = ns;
+            stall = 0;
         }
     }
     if restarts > 0 {

@@ -6,7 +6,6 @@
 use super::{plan, Inputs};
 use crate::scenario::sweep::{Soft, Sweep};
 use crate::scenario::Scenario;
-use rayon::prelude::*;
 use std::path::Path;
 
 /// The figures of one row of the comparison.
@@ -127,13 +126,33 @@ pub fn run(
         on_done(&s.name);
         row
     };
-    let rows: Vec<Row> = match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-    {
-        Ok(pool) => pool.install(|| sweep.scenarios.par_iter().map(one).collect()),
-        Err(_) => sweep.scenarios.iter().map(one).collect(),
-    };
+    // Plain OS threads taking scenarios from a queue, not a rayon pool: a rayon worker
+    // waiting inside a plan's own solver pool would steal and start another scenario on
+    // its stack, so more scenarios than `threads` would share the cores.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Row)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.clamp(1, sweep.scenarios.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut rows = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(s) = sweep.scenarios.get(i) else {
+                            break;
+                        };
+                        rows.push((i, one(s)));
+                    }
+                    rows
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|r| r.0);
+    let rows: Vec<Row> = done.into_iter().map(|r| r.1).collect();
     let first = sweep.scenarios.first().cloned().unwrap_or_default();
     let mut all = vec![status_quo(inputs, &first)];
     all.extend(rows);

@@ -2,13 +2,15 @@
 //! the compact MIP (exact mode) or LNS plus a Lagrangian/LP bound (heuristic mode), and
 //! finally the independent checker on the returned plan.
 
+use super::alloc::gap_step;
 use super::cand::{full_arc_count, Candidates};
 use super::check::check;
 use super::construct::{construct, inverse, reassign};
 use super::decompose::{components, restrict};
 use super::diagnose::diagnose;
+use super::ils::iterated_lns;
 use super::lagr::lagrangian_bound;
-use super::lns::{lns, LnsParams};
+use super::lns::LnsParams;
 use super::local::local_search;
 use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::{Arcs, HubCount, Problem, Solution};
@@ -183,20 +185,29 @@ fn solve_one(
         if let Some(mut st) = construct(problem, &cand, &inv, &mut rng) {
             local_search(&mut st, &cand, &inv, ls_deadline);
             // Location–allocation: re-centred hubs (local search) and a fresh
-            // allocation, until the allocation stops paying.
+            // allocation (regret greedy, else the exact GAP step), until neither pays.
             for _ in 0..10 {
                 if Instant::now() >= ls_deadline {
                     break;
                 }
-                let Some(mut ns) = reassign(&st, &cand) else {
-                    break;
+                let better = |ns: &Option<State>, st: &State| {
+                    ns.as_ref()
+                        .is_some_and(|ns| ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0))
                 };
-                local_search(&mut ns, &cand, &inv, ls_deadline);
-                if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
-                    st = ns;
-                } else {
+                let mut ns = reassign(&st, &cand);
+                if let Some(ns) = ns.as_mut() {
+                    local_search(ns, &cand, &inv, ls_deadline);
+                }
+                if !better(&ns, &st) {
+                    ns = gap_step(&st, &cand, 4, ls_deadline, params.seed);
+                    if let Some(ns) = ns.as_mut() {
+                        local_search(ns, &cand, &inv, ls_deadline);
+                    }
+                }
+                if !better(&ns, &st) {
                     break;
                 }
+                st = ns.expect("better implies some");
             }
             if best.as_ref().is_none_or(|b| st.cost < b.cost) {
                 best = Some(st);
@@ -228,28 +239,34 @@ fn solve_one(
     }
     let int_costs = integral_costs(problem);
     match mode {
-        Mode::Exact | Mode::Auto => {
-            exact(problem, params, best, &cand, t0, deadline, &pool, int_costs)
-        }
+        Mode::Exact | Mode::Auto => exact(
+            problem, params, best, &cand, &inv, t0, deadline, &pool, int_costs,
+        ),
         Mode::Heuristic => match best {
-            Some(st) => heuristic(problem, params, st, &cand, t0, deadline, &pool, int_costs),
+            Some(st) => heuristic(
+                problem, params, st, &cand, &inv, t0, deadline, &pool, int_costs,
+            ),
             // No heuristic start: small models still get the MIP.
-            None if full_arc_count(problem) <= LP_BOUND_ARCS => {
-                exact(problem, params, None, &cand, t0, deadline, &pool, int_costs)
-            }
+            None if full_arc_count(problem) <= LP_BOUND_ARCS => exact(
+                problem, params, None, &cand, &inv, t0, deadline, &pool, int_costs,
+            ),
             None => Err(SolveError::NoSolution),
         },
     }
 }
 
-/// Wall-clock cap of one LNS sub-MIP: a few percent of the run, at least half a second.
+/// Wall-clock cap of one LNS sub-MIP: a tenth of the run, between 0.5 and 3 seconds.
 fn sub_time(params: &SolveParams) -> f64 {
-    (params.time_limit.as_secs_f64() / 40.0).clamp(0.5, 3.0)
+    (params.time_limit.as_secs_f64() / 10.0).clamp(0.5, 3.0)
 }
 
 pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
     // Start with about three clusters (GB21 sizes sub-MIPs by a target point count);
-    // the size doubles when every hub has been tried.
+    // the size doubles when every hub has been tried, and drops back to the start
+    // after a size that paid. Each open hub offers its 5 best closed alternatives
+    // (GB21's l), and each unit its 12 cheapest hubs of the neighbourhood: these
+    // restrictions let HiGHS solve most sub-MIPs to optimality in a fraction of a
+    // second, and node limits (not wall-clock) keep runs reproducible.
     let open = match p.hub_count {
         HubCount::Exact(k) | HubCount::Range(_, k) => k.max(1),
         HubCount::Free => (p.units.len() / 10).max(1),
@@ -258,12 +275,14 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
     LnsParams {
         seed: params.seed,
         target_units: (3 * per_hub).clamp(30, 150).min(p.units.len()),
-        max_units: 480,
-        hub_cands: 3,
+        max_units: 240,
+        hub_cands: 6,
+        medians_per_hub: 5,
+        sub_gap: 1e-4,
         arcs_per_unit: 12,
         // Fixed, not tied to the thread count, so results do not depend on it.
         neighbourhoods_per_round: 8,
-        node_limit: 100,
+        node_limit: 20_000,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
     }
@@ -275,34 +294,37 @@ fn exact(
     params: &SolveParams,
     best: Option<State>,
     cand: &Candidates,
+    inv: &[Vec<u32>],
     t0: Instant,
     deadline: Instant,
     pool: &rayon::ThreadPool,
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let mut best = best;
-    // A short LNS first on larger problems: the MIP's tree search profits from a good
-    // incumbent far more than from the same seconds of branching.
+    // LNS first: the MIP's tree search profits from a good incumbent far more than
+    // from the same seconds of branching. Larger models, where the full MIP rarely
+    // closes its gap in time, give the LNS most of the run.
     if let Some(st) = best.as_mut() {
-        if p.units.len() > 60 {
-            let total = params.time_limit.as_secs_f64();
-            let until = Instant::now() + Duration::from_secs_f64(total * 0.3);
-            lns(
-                st,
-                cand,
-                &lns_params(p, params, sub_time(params)),
-                until.min(deadline),
-                pool,
-            );
-            say(
-                params,
-                &format!(
-                    "LNS: {:.2} after {:.1}s",
-                    st.cost,
-                    t0.elapsed().as_secs_f64()
-                ),
-            );
-        }
+        let total = params.time_limit.as_secs_f64();
+        let share = if p.units.len() > 100 { 0.7 } else { 0.4 };
+        let until = Instant::now() + Duration::from_secs_f64(total * share);
+        let stats = iterated_lns(
+            st,
+            cand,
+            inv,
+            &lns_params(p, params, sub_time(params)),
+            until.min(deadline),
+            u64::MAX,
+            pool,
+        );
+        say(
+            params,
+            &format!(
+                "LNS: {:.2} after {:.1}s ({stats:?})",
+                st.cost,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
     }
     let full = Candidates::build(p, usize::MAX);
     let sub = Sub {
@@ -384,6 +406,7 @@ fn heuristic<'a>(
     params: &SolveParams,
     mut st: State<'a>,
     cand: &Candidates,
+    inv: &[Vec<u32>],
     t0: Instant,
     deadline: Instant,
     pool: &rayon::ThreadPool,
@@ -392,11 +415,13 @@ fn heuristic<'a>(
     let total = params.time_limit.as_secs_f64();
     let bound_budget = total * 0.15;
     let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
-    let improved = lns(
+    let improved = iterated_lns(
         &mut st,
         cand,
+        inv,
         &lns_params(p, params, sub_time(params)),
         lns_deadline,
+        u64::MAX,
         pool,
     );
     say(

@@ -1,11 +1,11 @@
 //! Iterated LNS: when the LNS has tried every neighbourhood size on every hub without
 //! improvement, the best plan is perturbed (a few clusters move to another hub of their
-//! members' candidates), settled by local search, and the LNS starts again from its
+//! members' candidates), its allocation settled by shifts and swaps, and the LNS starts again from its
 //! smallest neighbourhoods. The best plan found is kept.
 
 use super::cand::Candidates;
 use super::lns::{lns, LnsParams, LnsStats};
-use super::local::local_search;
+use super::local::{shift_pass, swap_pass};
 use super::state::State;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -78,7 +78,6 @@ pub fn perturb(st: &mut State, cand: &Candidates, k: usize, rng: &mut ChaCha8Rng
 pub fn iterated_lns(
     st: &mut State,
     cand: &Candidates,
-    inv: &[Vec<u32>],
     lp: &LnsParams,
     deadline: Instant,
     max_restarts: u64,
@@ -96,7 +95,14 @@ pub fn iterated_lns(
         if perturb(&mut cur, cand, k, &mut rng) == 0 {
             break;
         }
-        local_search(&mut cur, cand, inv, deadline);
+        // Only the allocation is settled: a full local search would move the
+        // clusters straight back.
+        while shift_pass(&mut cur, cand) | swap_pass(&mut cur, cand) {
+            if Instant::now() >= deadline {
+                break;
+            }
+        }
+        cur.recompute_cost();
         let sub = LnsParams {
             seed: lp.seed.wrapping_add(stats.restarts.wrapping_mul(0x9E37)),
             ..lp.clone()

@@ -5,7 +5,7 @@
 use super::alloc::gap_step;
 use super::cand::{full_arc_count, Candidates};
 use super::check::check;
-use super::construct::{construct, inverse, reassign};
+use super::construct::{construct, from_hubs, inverse, reassign};
 use super::decompose::{components, restrict};
 use super::diagnose::diagnose;
 use super::ils::iterated_lns;
@@ -136,6 +136,41 @@ fn solve_parts(
     )
 }
 
+/// Local search, then the location–allocation loop: re-centred hubs (local search) and
+/// a fresh allocation (regret greedy, else the exact GAP step), until neither pays.
+fn settle<'a>(
+    st: &mut State<'a>,
+    cand: &Candidates,
+    inv: &[Vec<u32>],
+    deadline: Instant,
+    seed: u64,
+) {
+    local_search(st, cand, inv, deadline);
+    let better = |ns: &Option<State>, st: &State| {
+        ns.as_ref()
+            .is_some_and(|ns| ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0))
+    };
+    for _ in 0..10 {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let mut ns = reassign(st, cand);
+        if let Some(ns) = ns.as_mut() {
+            local_search(ns, cand, inv, deadline);
+        }
+        if !better(&ns, st) {
+            ns = gap_step(st, cand, 4, deadline, seed);
+            if let Some(ns) = ns.as_mut() {
+                local_search(ns, cand, inv, deadline);
+            }
+        }
+        if !better(&ns, st) {
+            break;
+        }
+        *st = ns.expect("better implies some");
+    }
+}
+
 fn solve_one(
     problem: &Problem,
     params: &SolveParams,
@@ -183,32 +218,7 @@ fn solve_one(
         let mut rng =
             ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(1_000_003).wrapping_add(attempt));
         if let Some(mut st) = construct(problem, &cand, &inv, &mut rng) {
-            local_search(&mut st, &cand, &inv, ls_deadline);
-            // Location–allocation: re-centred hubs (local search) and a fresh
-            // allocation (regret greedy, else the exact GAP step), until neither pays.
-            for _ in 0..10 {
-                if Instant::now() >= ls_deadline {
-                    break;
-                }
-                let better = |ns: &Option<State>, st: &State| {
-                    ns.as_ref()
-                        .is_some_and(|ns| ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0))
-                };
-                let mut ns = reassign(&st, &cand);
-                if let Some(ns) = ns.as_mut() {
-                    local_search(ns, &cand, &inv, ls_deadline);
-                }
-                if !better(&ns, &st) {
-                    ns = gap_step(&st, &cand, 4, ls_deadline, params.seed);
-                    if let Some(ns) = ns.as_mut() {
-                        local_search(ns, &cand, &inv, ls_deadline);
-                    }
-                }
-                if !better(&ns, &st) {
-                    break;
-                }
-                st = ns.expect("better implies some");
-            }
+            settle(&mut st, &cand, &inv, ls_deadline, params.seed);
             if best.as_ref().is_none_or(|b| st.cost < b.cost) {
                 best = Some(st);
             }
@@ -238,32 +248,57 @@ fn solve_one(
         );
     }
     let int_costs = integral_costs(problem);
+    // Lagrangian heuristic (ALGORITHMS.md §2): a short subgradient run, then the hubs
+    // its relaxation opens are allocated and settled like a construction. Its bound is
+    // valid and kept.
+    let mut early = (f64::NEG_INFINITY, "none");
+    if let Some(b) = best.as_ref() {
+        let until = Instant::now() + Duration::from_secs_f64(total * 0.1);
+        let lag = lagrangian_bound(problem, b.cost, &b.acost, until, int_costs, &pool);
+        early = (lag.bound, lag_source(lag.exact_knapsacks));
+        let settle_until = Instant::now() + Duration::from_secs_f64(total * 0.1);
+        if let Some(mut st) = from_hubs(problem, &cand, &inv, &lag.hubs) {
+            settle(&mut st, &cand, &inv, settle_until, params.seed);
+            say(
+                params,
+                &format!(
+                    "Lagrangian heuristic: {:.2} (bound {:.2}) after {:.1}s",
+                    st.cost,
+                    lag.bound,
+                    t0.elapsed().as_secs_f64()
+                ),
+            );
+            if st.cost < b.cost && check(problem, &st.solution()).feasible {
+                best = Some(st);
+            }
+        }
+    }
     match mode {
         Mode::Exact | Mode::Auto => exact(
-            problem, params, best, &cand, &inv, t0, deadline, &pool, int_costs,
+            problem, params, best, &cand, early, t0, deadline, &pool, int_costs,
         ),
         Mode::Heuristic => match best {
             Some(st) => heuristic(
-                problem, params, st, &cand, &inv, t0, deadline, &pool, int_costs,
+                problem, params, st, &cand, early, t0, deadline, &pool, int_costs,
             ),
             // No heuristic start: small models still get the MIP.
             None if full_arc_count(problem) <= LP_BOUND_ARCS => exact(
-                problem, params, None, &cand, &inv, t0, deadline, &pool, int_costs,
+                problem, params, None, &cand, early, t0, deadline, &pool, int_costs,
             ),
             None => Err(SolveError::NoSolution),
         },
     }
 }
 
-/// Wall-clock cap of one LNS sub-MIP: a tenth of the run, between 0.5 and 3 seconds.
+/// Wall-clock cap of one LNS sub-MIP: a tenth of the run, between 0.5 and 2 seconds.
 fn sub_time(params: &SolveParams) -> f64 {
-    (params.time_limit.as_secs_f64() / 10.0).clamp(0.5, 3.0)
+    (params.time_limit.as_secs_f64() / 10.0).clamp(0.5, 2.0)
 }
 
 pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
     // Start with about three clusters (GB21 sizes sub-MIPs by a target point count);
     // the size doubles when every hub has been tried, and drops back to the start
-    // after a size that paid. Each open hub offers its 5 best closed alternatives
+    // after a size that paid. Each open hub offers its 10 best closed alternatives
     // (GB21's l), and each unit its 12 cheapest hubs of the neighbourhood: these
     // restrictions let HiGHS solve most sub-MIPs to optimality in a fraction of a
     // second, and node limits (not wall-clock) keep runs reproducible.
@@ -275,9 +310,9 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
     LnsParams {
         seed: params.seed,
         target_units: (3 * per_hub).clamp(30, 150).min(p.units.len()),
-        max_units: 240,
+        max_units: 120,
         hub_cands: 6,
-        medians_per_hub: 5,
+        medians_per_hub: 10,
         sub_gap: 1e-4,
         arcs_per_unit: 12,
         // Fixed, not tied to the thread count, so results do not depend on it.
@@ -294,7 +329,7 @@ fn exact(
     params: &SolveParams,
     best: Option<State>,
     cand: &Candidates,
-    inv: &[Vec<u32>],
+    early: (f64, &'static str),
     t0: Instant,
     deadline: Instant,
     pool: &rayon::ThreadPool,
@@ -306,15 +341,19 @@ fn exact(
     // closes its gap in time, give the LNS most of the run.
     if let Some(st) = best.as_mut() {
         let total = params.time_limit.as_secs_f64();
-        let share = if p.units.len() > 100 { 0.7 } else { 0.4 };
+        // Small models: one LNS descent, then the MIP, which often proves optimality.
+        let (share, restarts) = if p.units.len() > 100 {
+            (0.7, u64::MAX)
+        } else {
+            (0.4, 0)
+        };
         let until = Instant::now() + Duration::from_secs_f64(total * share);
         let stats = iterated_lns(
             st,
             cand,
-            inv,
             &lns_params(p, params, sub_time(params)),
             until.min(deadline),
-            u64::MAX,
+            restarts,
             pool,
         );
         say(
@@ -376,6 +415,10 @@ fn exact(
             None => return Err(SolveError::NoSolution),
         },
     };
+    if early.0 > bound || !bound.is_finite() {
+        bound = early.0;
+        source = early.1;
+    }
     let inc = State::from_solution(p, &solution);
     let gap_ok =
         bound.is_finite() && (inc.cost - bound) <= params.rel_gap * inc.cost.abs().max(1e-9);
@@ -384,11 +427,7 @@ fn exact(
         let lag = lagrangian_bound(p, inc.cost, &inc.acost, until, int_costs, pool);
         if lag.bound > bound || !bound.is_finite() {
             bound = lag.bound;
-            source = if lag.exact_knapsacks {
-                "Lagrangian (exact knapsacks)"
-            } else {
-                "Lagrangian (LP knapsacks)"
-            };
+            source = lag_source(lag.exact_knapsacks);
         }
     }
     if int_costs && bound.is_finite() {
@@ -406,7 +445,7 @@ fn heuristic<'a>(
     params: &SolveParams,
     mut st: State<'a>,
     cand: &Candidates,
-    inv: &[Vec<u32>],
+    early: (f64, &'static str),
     t0: Instant,
     deadline: Instant,
     pool: &rayon::ThreadPool,
@@ -418,7 +457,6 @@ fn heuristic<'a>(
     let improved = iterated_lns(
         &mut st,
         cand,
-        inv,
         &lns_params(p, params, sub_time(params)),
         lns_deadline,
         u64::MAX,
@@ -522,16 +560,24 @@ fn heuristic<'a>(
     );
     if lag.bound > bound {
         bound = lag.bound;
-        source = if lag.exact_knapsacks {
-            "Lagrangian (exact knapsacks)"
-        } else {
-            "Lagrangian (LP knapsacks)"
-        };
+        source = lag_source(lag.exact_knapsacks);
+    }
+    if early.0 > bound {
+        bound = early.0;
+        source = early.1;
     }
     if int_costs && bound.is_finite() {
         bound = (bound - 1e-6).ceil();
     }
     finish(p, params, st.solution(), bound, source, Mode::Heuristic, t0)
+}
+
+fn lag_source(exact_knapsacks: bool) -> &'static str {
+    if exact_knapsacks {
+        "Lagrangian (exact knapsacks)"
+    } else {
+        "Lagrangian (LP knapsacks)"
+    }
 }
 
 fn finish(

@@ -289,3 +289,35 @@ pub fn reassign<'a>(st: &State<'a>, cand: &Candidates) -> Option<State<'a>> {
     }
     Some(ns)
 }
+
+/// A plan that opens exactly `hubs` (e.g. the hubs of a Lagrangian relaxation): each
+/// hub is seeded with its own unit (own-unit rule) or its cheapest unassigned unit, the
+/// rest are assigned in regret order and overloads repaired. `None` when that fails.
+pub fn from_hubs<'a>(
+    p: &'a Problem,
+    cand: &Candidates,
+    inv: &[Vec<u32>],
+    hubs: &[usize],
+) -> Option<State<'a>> {
+    let mut st = State::empty(p);
+    for &h in hubs {
+        let seed = match (p.hub_serves_own_unit, p.hubs[h].own_unit) {
+            (true, Some(o)) => Some(o).filter(|&o| st.assign[o] == NONE),
+            _ => inv[h]
+                .iter()
+                .map(|&u| u as usize)
+                .filter(|&u| st.assign[u] == NONE)
+                .filter_map(|u| p.cost(u, h).map(|c| (c, u)))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|x| x.1),
+        };
+        let u = seed?;
+        st.put(u, h, p.cost(u, h)?);
+    }
+    assign_rest(&mut st, cand);
+    repair(&mut st, cand);
+    if st.assign.contains(&NONE) || overloaded(&st).next().is_some() || !st.count_ok() {
+        return None;
+    }
+    Some(st)
+}

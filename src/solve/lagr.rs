@@ -23,6 +23,9 @@ pub struct LagrOutcome {
     pub iterations: usize,
     /// True when every knapsack of the best iteration was solved exactly.
     pub exact_knapsacks: bool,
+    /// The hubs the relaxation opened (fully) at its best iteration: a start for the
+    /// Lagrangian heuristic (ALGORITHMS.md §2).
+    pub hubs: Vec<usize>,
 }
 
 /// Items of hub j: (unit, cost), every allowed unit with cost below `radius`.
@@ -376,6 +379,7 @@ pub fn lagrangian_bound(
     let mut lambda: Vec<f64> = start.iter().map(|&c| c.min(clamp)).collect();
     let mut best = f64::NEG_INFINITY;
     let mut best_exact = true;
+    let mut best_hubs = Vec::new();
     let mut theta = 1.0;
     let mut stall = 0;
     let mut iterations = 0;
@@ -414,6 +418,11 @@ pub fn lagrangian_bound(
         if !best.is_finite() || l > best + 1e-9 * best.abs().max(1.0) {
             best = l;
             best_exact = chosen.iter().all(|&(j, _)| ks[j].exact);
+            best_hubs = chosen
+                .iter()
+                .filter(|&&(_, y)| y >= 1.0)
+                .map(|&(j, _)| j)
+                .collect();
             stall = 0;
         } else {
             stall += 1;
@@ -448,5 +457,6 @@ pub fn lagrangian_bound(
         bound: best,
         iterations,
         exact_knapsacks: best_exact,
+        hubs: best_hubs,
     }
 }

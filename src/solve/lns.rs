@@ -14,6 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::time::Instant;
 
+#[derive(Debug, Clone)]
 pub struct LnsParams {
     pub seed: u64,
     /// Units per neighbourhood, doubled when every hub is tabu.
@@ -21,6 +22,10 @@ pub struct LnsParams {
     pub max_units: usize,
     /// Closed candidate hubs per unit offered to the sub-MIP.
     pub hub_cands: usize,
+    /// Closed hubs offered per open hub of a neighbourhood (GB21's l).
+    pub medians_per_hub: usize,
+    /// Relative gap at which a sub-MIP stops.
+    pub sub_gap: f64,
     /// Cheapest sub-MIP hubs each unit may use (plus its current hub): keeps the
     /// sub-MIP small when clusters are large.
     pub arcs_per_unit: usize,
@@ -99,16 +104,37 @@ fn build_hood(
         .flat_map(|&h| st.members[h].iter().map(|&v| v as usize))
         .collect();
     units.sort_unstable();
-    // Candidate hubs: the open ones plus closed hubs near the units, not claimed by
-    // another neighbourhood of this round.
+    // Candidate hubs: the open ones plus, for each open hub, the closed hubs that would
+    // serve its current members best (its best alternative 1-medians), drawn from the
+    // members' candidate lists and not claimed by another neighbourhood of this round.
     let mut hubs = open.clone();
-    for &v in &units {
-        for &(h, _) in cand.per_unit[v].iter().take(lp.hub_cands) {
-            let h = h as usize;
-            if !taken[h] && !st.is_open(h) {
-                taken[h] = true;
-                hubs.push(h);
+    for &g in &open {
+        let members = &st.members[g];
+        let mut pool: Vec<usize> = Vec::new();
+        for &v in members {
+            for &(h, _) in cand.per_unit[v as usize].iter().take(lp.hub_cands) {
+                let h = h as usize;
+                if !taken[h] && !st.is_open(h) {
+                    pool.push(h);
+                }
             }
+        }
+        pool.sort_unstable();
+        pool.dedup();
+        let mut scored: Vec<(f64, usize)> = pool
+            .into_iter()
+            .filter_map(|h| {
+                let mut s = 0.0;
+                for &v in members {
+                    s += p.cost(v as usize, h)?;
+                }
+                Some((s, h))
+            })
+            .collect();
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(_, h) in scored.iter().take(lp.medians_per_hub) {
+            taken[h] = true;
+            hubs.push(h);
         }
     }
     hubs.sort_unstable();
@@ -116,11 +142,13 @@ fn build_hood(
     let mut arcs = Vec::with_capacity(units.len());
     let mut start = Vec::with_capacity(units.len());
     for &v in &units {
-        let mut a: Vec<(u32, f64)> = cand.per_unit[v]
+        let mut a: Vec<(u32, f64)> = hubs
             .iter()
-            .filter_map(|&(h, c)| local(h as usize).map(|j| (j as u32, c)))
-            .take(lp.arcs_per_unit)
+            .enumerate()
+            .filter_map(|(j, &h)| p.cost(v, h).map(|c| (j as u32, c)))
             .collect();
+        a.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+        a.truncate(lp.arcs_per_unit);
         let g = st.assign[v] as usize;
         let jg = local(g).expect("own hub is in the neighbourhood") as u32;
         if !a.iter().any(|x| x.0 == jg) {
@@ -177,18 +205,27 @@ pub fn lns(
     let mut improved = 0usize;
     let mut round = 0u64;
     let mut solved = 0usize;
+    let mut level_improved = false;
     while Instant::now() < deadline && round < lp.max_rounds {
         round += 1;
         let mut rng = ChaCha8Rng::seed_from_u64(mix(lp.seed, round));
         let mut taken = vec![false; m];
         let mut free: Vec<usize> = (0..m).filter(|&h| st.is_open(h) && !tabu[h]).collect();
         if free.is_empty() {
+            tabu.iter_mut().for_each(|t| *t = false);
+            if level_improved && target > lp.target_units {
+                // A larger neighbourhood paid off: the small ones may pay again
+                // (variable neighbourhood descent).
+                target = lp.target_units;
+                level_improved = false;
+                continue;
+            }
             if target >= lp.max_units.min(p.units.len()) {
                 // Every neighbourhood size has been tried on every hub.
                 break;
             }
             target = (target * 2).min(lp.max_units);
-            tabu.iter_mut().for_each(|t| *t = false);
+            level_improved = false;
             continue;
         }
         let mut hoods = Vec::new();
@@ -218,7 +255,7 @@ pub fn lns(
             .max(1);
         let opts = MipOptions {
             time_limit: lp.sub_time_limit.min(remaining / waves as f64),
-            rel_gap: 1e-4,
+            rel_gap: lp.sub_gap,
             seed: lp.seed,
             node_limit: Some(lp.node_limit),
             relax: false,
@@ -275,6 +312,7 @@ pub fn lns(
                 continue;
             }
             improved += 1;
+            level_improved = true;
             // New hubs start fresh; hubs that closed lose their tabu mark.
             for &v in &h.units {
                 tabu[st.assign[v] as usize] = false;

@@ -2,11 +2,13 @@
 //! ones, a lower bound on every run, infeasibility diagnosis before solving, and an
 //! independent checker. Knows nothing of wards or file formats (see `problem`).
 
+pub mod alloc;
 pub mod cand;
 pub mod check;
 pub mod construct;
 pub mod decompose;
 pub mod diagnose;
+pub mod ils;
 pub mod lagr;
 pub mod lns;
 pub mod local;

@@ -2,11 +2,13 @@
 //! the compact MIP (exact mode) or LNS plus a Lagrangian/LP bound (heuristic mode), and
 //! finally the independent checker on the returned plan.
 
+use super::alloc::gap_step;
 use super::cand::{full_arc_count, Candidates};
 use super::check::check;
-use super::construct::{construct, inverse, reassign};
+use super::construct::{construct, from_hubs, inverse, reassign};
 use super::decompose::{components, restrict};
 use super::diagnose::diagnose;
+use super::ils::iterated_lns;
 use super::lagr::lagrangian_bound;
 use super::lns::{lns, LnsParams};
 use super::local::local_search;
@@ -215,6 +217,41 @@ fn solve_parts(
     )
 }
 
+/// Local search, then the location–allocation loop: re-centred hubs (local search) and
+/// a fresh allocation (regret greedy, else the exact GAP step), until neither pays.
+fn settle<'a>(
+    st: &mut State<'a>,
+    cand: &Candidates,
+    inv: &[Vec<u32>],
+    deadline: Instant,
+    seed: u64,
+) {
+    local_search(st, cand, inv, deadline);
+    let better = |ns: &Option<State>, st: &State| {
+        ns.as_ref()
+            .is_some_and(|ns| ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0))
+    };
+    for _ in 0..10 {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let mut ns = reassign(st, cand);
+        if let Some(ns) = ns.as_mut() {
+            local_search(ns, cand, inv, deadline);
+        }
+        if !better(&ns, st) {
+            ns = gap_step(st, cand, 4, deadline, seed);
+            if let Some(ns) = ns.as_mut() {
+                local_search(ns, cand, inv, deadline);
+            }
+        }
+        if !better(&ns, st) {
+            break;
+        }
+        *st = ns.expect("better implies some");
+    }
+}
+
 fn solve_one(
     problem: &Problem,
     params: &SolveParams,
@@ -261,7 +298,7 @@ fn solve_one(
     );
     let total = params.time_limit.as_secs_f64();
     let ls_deadline = t0 + Duration::from_secs_f64(total * 0.3);
-    let best = starts(problem, &cand, &inv, params.seed, 0..8, ls_deadline);
+    let mut best = starts(problem, &cand, &inv, params.seed, 0..8, ls_deadline);
     if let Some(b) = &best {
         say(
             params,
@@ -273,23 +310,50 @@ fn solve_one(
         );
     }
     let int_costs = integral_costs(problem);
-    match mode {
-        Mode::Exact | Mode::Auto => {
-            exact(problem, params, best, &cand, t0, deadline, &pool, int_costs)
-        }
-        Mode::Heuristic => match best {
-            Some(st) => heuristic(problem, params, st, &cand, t0, deadline, &pool, int_costs),
-            // No heuristic start: small models still get the MIP.
-            None if full_arc_count(problem) <= LP_BOUND_ARCS => {
-                exact(problem, params, None, &cand, t0, deadline, &pool, int_costs)
+    // Lagrangian heuristic (ALGORITHMS.md §2): a short subgradient run, then the hubs
+    // its relaxation opens are allocated and settled like a construction. Its bound is
+    // valid and kept.
+    let mut early = (f64::NEG_INFINITY, "none");
+    if let Some(b) = best.as_ref() {
+        let until = Instant::now() + Duration::from_secs_f64(total * 0.1);
+        let lag = lagrangian_bound(problem, b.cost, &b.acost, until, int_costs, &pool);
+        early = (lag.bound, lag_source(lag.exact_knapsacks));
+        let settle_until = Instant::now() + Duration::from_secs_f64(total * 0.1);
+        if let Some(mut st) = from_hubs(problem, &cand, &inv, &lag.hubs) {
+            settle(&mut st, &cand, &inv, settle_until, params.seed);
+            say(
+                params,
+                &format!(
+                    "Lagrangian heuristic: {:.2} (bound {:.2}) after {:.1}s",
+                    st.cost,
+                    lag.bound,
+                    t0.elapsed().as_secs_f64()
+                ),
+            );
+            if st.cost < b.cost && check(problem, &st.solution()).feasible {
+                best = Some(st);
             }
+        }
+    }
+    match mode {
+        Mode::Exact | Mode::Auto => exact(
+            problem, params, best, &cand, early, t0, deadline, &pool, int_costs,
+        ),
+        Mode::Heuristic => match best {
+            Some(st) => heuristic(
+                problem, params, st, &cand, early, t0, deadline, &pool, int_costs,
+            ),
+            // No heuristic start: small models still get the MIP.
+            None if full_arc_count(problem) <= LP_BOUND_ARCS => exact(
+                problem, params, None, &cand, early, t0, deadline, &pool, int_costs,
+            ),
             None => Err(SolveError::NoSolution),
         },
     }
 }
 
-/// Multi-start: construction (seeded by `seed` and the attempt number), local search
-/// and location–allocation rounds for each attempt until the deadline (the first
+/// Multi-start: construction (seeded by `seed` and the attempt number), then local
+/// search, location–allocation and GAP rounds (`settle`) for each attempt until the deadline (the first
 /// always runs); the best feasible plan. Construction does not enforce minimum loads,
 /// so a plan that misses one is dropped.
 fn starts<'a>(
@@ -309,23 +373,7 @@ fn starts<'a>(
         let Some(mut st) = construct(problem, cand, inv, &mut rng) else {
             continue;
         };
-        local_search(&mut st, cand, inv, deadline);
-        // Location–allocation: re-centred hubs (local search) and a fresh allocation,
-        // until the allocation stops paying.
-        for _ in 0..10 {
-            if Instant::now() >= deadline {
-                break;
-            }
-            let Some(mut ns) = reassign(&st, cand) else {
-                break;
-            };
-            local_search(&mut ns, cand, inv, deadline);
-            if ns.cost < st.cost - 1e-9 * st.cost.abs().max(1.0) {
-                st = ns;
-            } else {
-                break;
-            }
-        }
+        settle(&mut st, cand, inv, deadline, seed);
         if !check(problem, &st.solution()).feasible {
             continue;
         }
@@ -336,14 +384,18 @@ fn starts<'a>(
     best
 }
 
-/// Wall-clock cap of one LNS sub-MIP: a few percent of the run, at least half a second.
+/// Wall-clock cap of one LNS sub-MIP: a tenth of the run, between 0.5 and 2 seconds.
 fn sub_time(params: &SolveParams) -> f64 {
-    (params.time_limit.as_secs_f64() / 40.0).clamp(0.5, 3.0)
+    (params.time_limit.as_secs_f64() / 10.0).clamp(0.5, 2.0)
 }
 
 pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams {
     // Start with about three clusters (GB21 sizes sub-MIPs by a target point count);
-    // the size doubles when every hub has been tried.
+    // the size doubles when every hub has been tried, and drops back to the start
+    // after a size that paid. Each open hub offers its 10 best closed alternatives
+    // (GB21's l), and each unit its 12 cheapest hubs of the neighbourhood: these
+    // restrictions let HiGHS solve most sub-MIPs to optimality in a fraction of a
+    // second, and node limits (not wall-clock) keep runs reproducible.
     let open = match p.hub_count {
         HubCount::Exact(k) | HubCount::Range(_, k) => k.max(1),
         HubCount::Free => (p.units.len() / 10).max(1),
@@ -352,12 +404,14 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
     LnsParams {
         seed: params.seed,
         target_units: (3 * per_hub).clamp(30, 150).min(p.units.len()),
-        max_units: 480,
-        hub_cands: 3,
+        max_units: 120,
+        hub_cands: 6,
+        medians_per_hub: 10,
+        sub_gap: 1e-4,
         arcs_per_unit: 12,
         // Fixed, not tied to the thread count, so results do not depend on it.
         neighbourhoods_per_round: 8,
-        node_limit: 100,
+        node_limit: 20_000,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
     }
@@ -379,34 +433,41 @@ fn exact(
     params: &SolveParams,
     best: Option<State>,
     cand: &Candidates,
+    early: (f64, &'static str),
     t0: Instant,
     deadline: Instant,
     pool: &rayon::ThreadPool,
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let mut best = best;
-    // A short LNS first on larger problems: the MIP's tree search profits from a good
-    // incumbent far more than from the same seconds of branching.
+    // LNS first: the MIP's tree search profits from a good incumbent far more than
+    // from the same seconds of branching. Larger models, where the full MIP rarely
+    // closes its gap in time, give the LNS most of the run.
     if let Some(st) = best.as_mut() {
-        if p.units.len() > 60 {
-            let total = params.time_limit.as_secs_f64();
-            let until = Instant::now() + Duration::from_secs_f64(total * 0.3);
-            lns(
-                st,
-                cand,
-                &sized(lns_params(p, params, sub_time(params)), p, st),
-                until.min(deadline),
-                pool,
-            );
-            say(
-                params,
-                &format!(
-                    "LNS: {:.2} after {:.1}s",
-                    st.cost,
-                    t0.elapsed().as_secs_f64()
-                ),
-            );
-        }
+        let total = params.time_limit.as_secs_f64();
+        // Small models: one LNS descent, then the MIP, which often proves optimality.
+        let (share, restarts) = if p.units.len() > 100 {
+            (0.7, u64::MAX)
+        } else {
+            (0.4, 0)
+        };
+        let until = Instant::now() + Duration::from_secs_f64(total * share);
+        let stats = iterated_lns(
+            st,
+            cand,
+            &sized(lns_params(p, params, sub_time(params)), p, st),
+            until.min(deadline),
+            restarts,
+            pool,
+        );
+        say(
+            params,
+            &format!(
+                "LNS: {:.2} after {:.1}s ({stats:?})",
+                st.cost,
+                t0.elapsed().as_secs_f64()
+            ),
+        );
     }
     let full = Candidates::build(p, usize::MAX);
     let sub = Sub {
@@ -469,6 +530,10 @@ fn exact(
             None => return Err(SolveError::NoSolution),
         },
     };
+    if early.0 > bound || !bound.is_finite() {
+        bound = early.0;
+        source = early.1;
+    }
     let inc = State::from_solution(p, &solution);
     let gap_ok =
         bound.is_finite() && (inc.cost - bound) <= params.rel_gap * inc.cost.abs().max(1e-9);
@@ -477,11 +542,7 @@ fn exact(
         let lag = lagrangian_bound(p, inc.cost, &inc.acost, until, int_costs, pool);
         if lag.bound > bound || !bound.is_finite() {
             bound = lag.bound;
-            source = if lag.exact_knapsacks {
-                "Lagrangian (exact knapsacks)"
-            } else {
-                "Lagrangian (LP knapsacks)"
-            };
+            source = lag_source(lag.exact_knapsacks);
         }
     }
     if int_costs && bound.is_finite() {
@@ -499,6 +560,7 @@ fn heuristic<'a>(
     params: &SolveParams,
     mut st: State<'a>,
     cand: &Candidates,
+    early: (f64, &'static str),
     t0: Instant,
     deadline: Instant,
     pool: &rayon::ThreadPool,
@@ -509,8 +571,19 @@ fn heuristic<'a>(
     // subgradient needs it, and it stops by itself once converged.
     let bound_budget = (total * 0.15).max((total * 0.4).min(1.0));
     let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
+    // Capacitated p-median style problems (a fixed hub count) give the iterated LNS
+    // the whole time; with a free count (facility location, ward plans) it gets half,
+    // and multi-start restarts and a restricted MIP the rest.
+    let ils_until = if matches!(p.hub_count, HubCount::Free) {
+        Instant::now()
+            + lns_deadline
+                .saturating_duration_since(Instant::now())
+                .mul_f64(0.5)
+    } else {
+        lns_deadline
+    };
     let lp = sized(lns_params(p, params, sub_time(params)), p, &st);
-    let improved = lns(&mut st, cand, &lp, lns_deadline, pool);
+    let improved = iterated_lns(&mut st, cand, &lp, ils_until, u64::MAX, pool);
     say(
         params,
         &format!(
@@ -557,7 +630,7 @@ fn heuristic<'a>(
             continue;
         };
         attempt += 1;
-        if improved.improved > 0 {
+        if improved.lns.improved > 0 {
             let lp = sized(lns_params(p, params, sub_time(params)), p, &ns);
             lns(&mut ns, cand, &lp, lns_deadline, pool);
         }
@@ -719,16 +792,24 @@ fn heuristic<'a>(
     );
     if lag.bound > bound {
         bound = lag.bound;
-        source = if lag.exact_knapsacks {
-            "Lagrangian (exact knapsacks)"
-        } else {
-            "Lagrangian (LP knapsacks)"
-        };
+        source = lag_source(lag.exact_knapsacks);
+    }
+    if early.0 > bound {
+        bound = early.0;
+        source = early.1;
     }
     if int_costs && bound.is_finite() {
         bound = (bound - 1e-6).ceil();
     }
     finish(p, params, st.solution(), bound, source, Mode::Heuristic, t0)
+}
+
+fn lag_source(exact_knapsacks: bool) -> &'static str {
+    if exact_knapsacks {
+        "Lagrangian (exact knapsacks)"
+    } else {
+        "Lagrangian (LP knapsacks)"
+    }
 }
 
 fn finish(

@@ -212,7 +212,7 @@ fn solve_one(
         ),
     );
     let total = params.time_limit.as_secs_f64();
-    let ls_deadline = t0 + Duration::from_secs_f64(total * 0.3);
+    let ls_deadline = t0 + Duration::from_secs_f64(total * 0.1);
     let mut best: Option<State> = None;
     for attempt in 0..8u64 {
         let mut rng =
@@ -315,8 +315,10 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
         medians_per_hub: 10,
         sub_gap: 1e-4,
         arcs_per_unit: 12,
-        // Fixed, not tied to the thread count, so results do not depend on it.
-        neighbourhoods_per_round: 8,
+        // Tied to the hub count, never to the thread count, so results do not depend
+        // on it; many disjoint neighbourhoods per round keep both threads busy when a
+        // few sub-MIPs run to their time cap.
+        neighbourhoods_per_round: (open / 10).clamp(8, 32),
         node_limit: 20_000,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
@@ -342,7 +344,7 @@ fn exact(
     if let Some(st) = best.as_mut() {
         let total = params.time_limit.as_secs_f64();
         // Small models: one LNS descent, then the MIP, which often proves optimality.
-        let (share, restarts) = if p.units.len() > 100 {
+        let (share, restarts) = if p.units.len() > 60 {
             (0.7, u64::MAX)
         } else {
             (0.4, 0)
@@ -452,8 +454,11 @@ fn heuristic<'a>(
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let total = params.time_limit.as_secs_f64();
-    let bound_budget = total * 0.15;
-    let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
+    // The early Lagrangian run already gave a bound: the final one only refines it.
+    let bound_budget = total * if early.0.is_finite() { 0.05 } else { 0.15 };
+    let lns_deadline = deadline
+        .checked_sub(Duration::from_secs_f64(bound_budget))
+        .unwrap_or(deadline);
     let improved = iterated_lns(
         &mut st,
         cand,

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 /// Auto mode solves the compact MIP exactly up to this many allowed arcs.
 pub const AUTO_EXACT_ARCS: usize = 60_000;
+/// Exact mode on at most this many arcs trusts the MIP more than the iterated LNS.
+const SMALL_MIP_ARCS: usize = 8_000;
 /// Heuristic mode adds the LP bound of the full model up to this many arcs.
 pub const LP_BOUND_ARCS: usize = 250_000;
 
@@ -343,8 +345,10 @@ fn exact(
     // closes its gap in time, give the LNS most of the run.
     if let Some(st) = best.as_mut() {
         let total = params.time_limit.as_secs_f64();
-        // Small models: one LNS descent, then the MIP, which often proves optimality.
-        let (share, restarts) = if p.units.len() > 60 {
+        // Small models (few arcs: OC n = 50, Holmberg, OR-Library SS): one LNS
+        // descent, then the MIP, which often proves optimality there. Larger ones: the
+        // iterated LNS gets most of the run, the MIP the rest.
+        let (share, restarts) = if full_arc_count(p) > SMALL_MIP_ARCS {
             (0.7, u64::MAX)
         } else {
             (0.4, 0)

@@ -26,6 +26,8 @@ pub const AUTO_EXACT_ARCS: usize = 60_000;
 const RESTRICTED_MIP_UNITS: usize = 2_000;
 /// Fewest hubs a unit keeps in that restricted MIP.
 const RESTRICTED_ARCS: usize = 16;
+/// Exact mode on at most this many arcs trusts the MIP more than the iterated LNS.
+const SMALL_MIP_ARCS: usize = 8_000;
 /// Heuristic mode adds the LP bound of the full model up to this many arcs.
 pub const LP_BOUND_ARCS: usize = 250_000;
 
@@ -297,7 +299,7 @@ fn solve_one(
         ),
     );
     let total = params.time_limit.as_secs_f64();
-    let ls_deadline = t0 + Duration::from_secs_f64(total * 0.3);
+    let ls_deadline = t0 + Duration::from_secs_f64(total * 0.1);
     let mut best = starts(problem, &cand, &inv, params.seed, 0..8, ls_deadline);
     if let Some(b) = &best {
         say(
@@ -409,8 +411,10 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
         medians_per_hub: 10,
         sub_gap: 1e-4,
         arcs_per_unit: 12,
-        // Fixed, not tied to the thread count, so results do not depend on it.
-        neighbourhoods_per_round: 8,
+        // Tied to the hub count, never to the thread count, so results do not depend
+        // on it; many disjoint neighbourhoods per round keep both threads busy when a
+        // few sub-MIPs run to their time cap.
+        neighbourhoods_per_round: (open / 10).clamp(8, 32),
         node_limit: 20_000,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
@@ -445,8 +449,10 @@ fn exact(
     // closes its gap in time, give the LNS most of the run.
     if let Some(st) = best.as_mut() {
         let total = params.time_limit.as_secs_f64();
-        // Small models: one LNS descent, then the MIP, which often proves optimality.
-        let (share, restarts) = if p.units.len() > 100 {
+        // Small models (few arcs: OC n = 50, Holmberg, OR-Library SS): one LNS
+        // descent, then the MIP, which often proves optimality there. Larger ones: the
+        // iterated LNS gets most of the run, the MIP the rest.
+        let (share, restarts) = if full_arc_count(p) > SMALL_MIP_ARCS {
             (0.7, u64::MAX)
         } else {
             (0.4, 0)
@@ -567,10 +573,14 @@ fn heuristic<'a>(
     int_costs: bool,
 ) -> Result<SolveReport, SolveError> {
     let total = params.time_limit.as_secs_f64();
-    // At least a second (or 40 % of a short run) for the bound: under load the
-    // subgradient needs it, and it stops by itself once converged.
-    let bound_budget = (total * 0.15).max((total * 0.4).min(1.0));
-    let lns_deadline = deadline - Duration::from_secs_f64(bound_budget);
+    // The early Lagrangian run already gave a bound: the final one only refines it.
+    // Still at least a second (or 40 % of a short run): under load the subgradient
+    // needs it, and it stops by itself once converged.
+    let frac = if early.0.is_finite() { 0.05 } else { 0.15 };
+    let bound_budget = (total * frac).max((total * 0.4).min(1.0));
+    let lns_deadline = deadline
+        .checked_sub(Duration::from_secs_f64(bound_budget))
+        .unwrap_or(deadline);
     // Capacitated p-median style problems (a fixed hub count) give the iterated LNS
     // the whole time; with a free count (facility location, ward plans) it gets half,
     // and multi-start restarts and a restricted MIP the rest.

@@ -403,21 +403,28 @@ pub fn lagrangian_bound(
         let v: Vec<f64> = ks.iter().map(|k| k.value).collect();
         let lsum: f64 = lambda.iter().sum();
         let value = |c: &[(usize, f64)]| lsum + c.iter().map(|&(j, y)| y * v[j]).sum::<f64>();
-        let mut chosen = pick_hubs(&v, p.hub_count, &caps, demand);
-        let mut l = value(&chosen);
-        // Each relaxation of the hub rows gives a valid bound; keep the better one: the
-        // LP cover row above, or the rounded hub count ⌈Σ load / max Q⌉ (integral).
+        let chosen = pick_hubs(&v, p.hub_count, &caps, demand);
+        let l = value(&chosen);
+        // Each relaxation of the hub rows gives a valid bound; report the better one: the
+        // LP cover row above, or the rounded hub count ⌈Σ load / max Q⌉ (integral). The
+        // multipliers follow the better one; the hubs handed to the heuristics always
+        // the first (taking them from the second made the Lagrangian start much worse
+        // on Holmberg p31/p32).
+        let mut lb = l;
+        let mut lb_exact = chosen.iter().all(|&(j, _)| ks[j].exact);
+        let mut step = None;
         if let Some(count) = counted {
             let c = pick_hubs(&v, count, &caps, f64::NEG_INFINITY);
             let lc = value(&c);
-            if lc > l {
-                chosen = c;
-                l = lc;
+            if lc > lb {
+                lb = lc;
+                lb_exact = c.iter().all(|&(j, _)| ks[j].exact);
+                step = Some(c);
             }
         }
-        if !best.is_finite() || l > best + 1e-9 * best.abs().max(1.0) {
-            best = l;
-            best_exact = chosen.iter().all(|&(j, _)| ks[j].exact);
+        if !best.is_finite() || lb > best + 1e-9 * best.abs().max(1.0) {
+            best = lb;
+            best_exact = lb_exact;
             best_hubs = chosen
                 .iter()
                 .filter(|&&(_, y)| y >= 1.0)
@@ -435,7 +442,7 @@ pub fn lagrangian_bound(
             break;
         }
         let mut g = vec![1.0; n];
-        for &(j, y) in &chosen {
+        for &(j, y) in step.as_deref().unwrap_or(&chosen) {
             for &(u, f) in &ks[j].take {
                 g[u as usize] -= y * f;
             }
@@ -444,7 +451,7 @@ pub fn lagrangian_bound(
         if norm <= 1e-12 {
             break;
         }
-        let t = theta * (ub - l).max(1e-9 * ub.abs().max(1.0)) / norm;
+        let t = theta * (ub - lb).max(1e-9 * ub.abs().max(1.0)) / norm;
         for (li, gi) in lambda.iter_mut().zip(&g) {
             *li = (*li + t * gi).min(clamp);
         }

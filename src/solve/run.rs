@@ -354,6 +354,37 @@ fn solve_one(
     }
 }
 
+/// Solves the MIP over every unit and hub with the given arcs per unit, warm-started
+/// from `st`, and keeps its plan when it is better and passes the checker. Returns
+/// HiGHS's dual bound when it has one (valid for the full problem only when `arcs`
+/// holds every allowed arc).
+fn improve_by_mip(
+    st: &mut State,
+    arcs: Vec<Vec<(u32, f64)>>,
+    opts: &MipOptions,
+    pool: &rayon::ThreadPool,
+) -> Option<f64> {
+    let p = st.p;
+    let sub = Sub {
+        units: (0..p.units.len()).collect(),
+        hubs: (0..p.hubs.len()).collect(),
+        arcs,
+        count: p.hub_count,
+    };
+    let r = pool
+        .install(|| solve_sub(p, &sub, Some(&st.assign), opts))
+        .ok()?;
+    if let Some(a) = r.assign {
+        if r.objective < st.cost - 1e-9 * st.cost.abs().max(1.0) {
+            let ns = State::from_solution(p, &Solution { assign: a });
+            if check(p, &ns.solution()).feasible {
+                *st = ns;
+            }
+        }
+    }
+    r.bound.is_finite().then_some(r.bound)
+}
+
 /// Multi-start: construction (seeded by `seed` and the attempt number), then local
 /// search, location–allocation and GAP rounds (`settle`) for each attempt until the deadline (the first
 /// always runs); the best feasible plan. Construction does not enforce minimum loads,
@@ -461,7 +492,7 @@ fn exact(
         let stats = iterated_lns(
             st,
             cand,
-            &sized(lns_params(p, params, sub_time(params)), p, st),
+            &lns_params(p, params, sub_time(params)),
             until.min(deadline),
             restarts,
             pool,
@@ -676,12 +707,6 @@ fn heuristic<'a>(
                 a
             })
             .collect();
-        let sub = Sub {
-            units: (0..p.units.len()).collect(),
-            hubs: (0..p.hubs.len()).collect(),
-            arcs,
-            count: p.hub_count,
-        };
         let opts = MipOptions {
             time_limit: left,
             rel_gap: params.rel_gap * 0.5,
@@ -689,16 +714,7 @@ fn heuristic<'a>(
             node_limit: None,
             relax: false,
         };
-        if let Ok(r) = pool.install(|| solve_sub(p, &sub, Some(&st.assign), &opts)) {
-            if let Some(a) = r.assign {
-                if r.objective < st.cost - 1e-9 * st.cost.abs().max(1.0) {
-                    let ns = State::from_solution(p, &Solution { assign: a });
-                    if check(p, &ns.solution()).feasible {
-                        st = ns;
-                    }
-                }
-            }
-        }
+        improve_by_mip(&mut st, arcs, &opts, pool);
         say(
             params,
             &format!(
@@ -717,12 +733,6 @@ fn heuristic<'a>(
         // LNS ran out of neighbourhoods early: spend the time on the full MIP,
         // warm-started, which may still improve and yields HiGHS's dual bound.
         let full = Candidates::build(p, usize::MAX);
-        let sub = Sub {
-            units: (0..p.units.len()).collect(),
-            hubs: (0..p.hubs.len()).collect(),
-            arcs: full.per_unit,
-            count: p.hub_count,
-        };
         let opts = MipOptions {
             time_limit: left,
             rel_gap: params.rel_gap,
@@ -730,19 +740,9 @@ fn heuristic<'a>(
             node_limit: None,
             relax: false,
         };
-        if let Ok(r) = pool.install(|| solve_sub(p, &sub, Some(&st.assign), &opts)) {
-            if let Some(a) = r.assign {
-                if r.objective < st.cost - 1e-9 * st.cost.abs().max(1.0) {
-                    let cand_state = State::from_solution(p, &Solution { assign: a });
-                    if check(p, &cand_state.solution()).feasible {
-                        st = cand_state;
-                    }
-                }
-            }
-            if r.bound.is_finite() {
-                bound = r.bound;
-                source = "HiGHS MIP dual bound";
-            }
+        if let Some(b) = improve_by_mip(&mut st, full.per_unit, &opts, pool) {
+            bound = b;
+            source = "HiGHS MIP dual bound";
         }
         say(
             params,

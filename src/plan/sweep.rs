@@ -126,33 +126,8 @@ pub fn run(
         on_done(&s.name);
         row
     };
-    // Plain OS threads taking scenarios from a queue, not a rayon pool: a rayon worker
-    // waiting inside a plan's own solver pool would steal and start another scenario on
-    // its stack, so more scenarios than `threads` would share the cores.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Row)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.clamp(1, sweep.scenarios.len().max(1)))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut rows = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some(s) = sweep.scenarios.get(i) else {
-                            break;
-                        };
-                        rows.push((i, one(s)));
-                    }
-                    rows
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    done.sort_by_key(|r| r.0);
-    let rows: Vec<Row> = done.into_iter().map(|r| r.1).collect();
+    // Scenarios side by side on plain OS threads (see `solve::queue`).
+    let rows = crate::solve::queue::run_queue(&sweep.scenarios, threads, one);
     let first = sweep.scenarios.first().cloned().unwrap_or_default();
     let mut all = vec![status_quo(inputs, &first)];
     all.extend(rows);

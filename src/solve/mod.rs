@@ -14,6 +14,7 @@ pub mod lns;
 pub mod local;
 pub mod mip;
 pub mod problem;
+pub mod queue;
 pub mod state;
 
 pub use problem::{Arcs, Hub, HubCount, Problem, ProblemError, Solution, Unit};

@@ -14,6 +14,7 @@ use super::lns::{lns, LnsParams};
 use super::local::local_search;
 use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::{Arcs, HubCount, Problem, Solution};
+use super::queue::run_queue;
 use super::state::State;
 use super::{Diagnosis, Finding, Mode, SolveError, SolveParams, SolveReport, Status};
 use rand::SeedableRng;
@@ -42,6 +43,22 @@ fn say(params: &SolveParams, msg: &str) {
 /// A MIP or LP given less than this only burns the time, and HiGHS overruns its limit.
 fn root_seconds(p: &Problem) -> f64 {
     full_arc_count(p) as f64 / 5_000.0
+}
+
+/// Whether the full compact MIP is worth `secs`: small enough for exact mode, and the
+/// time covers its root.
+fn full_mip_fits(p: &Problem, secs: f64) -> bool {
+    full_arc_count(p) <= AUTO_EXACT_ARCS && secs > root_seconds(p).max(1.0)
+}
+
+/// Seconds from now until `t` (zero once past).
+fn secs_until(t: Instant) -> f64 {
+    t.saturating_duration_since(Instant::now()).as_secs_f64()
+}
+
+/// The instant `frac` of the way from now to `t`.
+fn share_until(t: Instant, frac: f64) -> Instant {
+    Instant::now() + t.saturating_duration_since(Instant::now()).mul_f64(frac)
 }
 
 /// Which mode Auto picks for this problem.
@@ -164,29 +181,8 @@ fn solve_parts(
             .retain(|&(j, _)| j != k);
         rep
     };
-    // Plain OS threads taking parts from a queue: with rayon, a worker waiting inside a
-    // part's own pool would steal and start another part on its stack.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let reports: Vec<(usize, Result<SolveReport, SolveError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some(&k) = order.get(i) else { break };
-                        done.push((k, run_part(k)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let mut reports = reports;
+    // Plain OS threads (see `queue`), largest part first.
+    let mut reports = run_queue(&order, threads, |&k| (k, run_part(k)));
     reports.sort_by_key(|r| r.0);
     for (k, rep) in reports {
         let rep = rep?;
@@ -616,10 +612,7 @@ fn heuristic<'a>(
     // the whole time; with a free count (facility location, ward plans) it gets half,
     // and multi-start restarts and a restricted MIP the rest.
     let ils_until = if matches!(p.hub_count, HubCount::Free) {
-        Instant::now()
-            + lns_deadline
-                .saturating_duration_since(Instant::now())
-                .mul_f64(0.5)
+        share_until(lns_deadline, 0.5)
     } else {
         lns_deadline
     };
@@ -633,21 +626,13 @@ fn heuristic<'a>(
             t0.elapsed().as_secs_f64()
         ),
     );
-    // LNS ended early (every neighbourhood tried): restart from new constructions,
-    // each improved by local search and LNS, while the time lasts.
-    // A restricted MIP follows when the full one will not run (IRMA): it gets most of
-    // the time, the restarts the first part.
-    let restricted = p.units.len() <= RESTRICTED_MIP_UNITS
-        && !(full_arc_count(p) <= AUTO_EXACT_ARCS
-            && lns_deadline
-                .saturating_duration_since(Instant::now())
-                .as_secs_f64()
-                > root_seconds(p).max(1.0));
+    // The time left before the bound: restarts from new constructions (each settled,
+    // and improved by LNS when the LNS improved anything above), then a restricted MIP
+    // (IRMA) when the full MIP will not run; the MIP gets most of the time.
+    let restricted =
+        p.units.len() <= RESTRICTED_MIP_UNITS && !full_mip_fits(p, secs_until(lns_deadline));
     let restart_until = if restricted {
-        Instant::now()
-            + lns_deadline
-                .saturating_duration_since(Instant::now())
-                .mul_f64(0.3)
+        share_until(lns_deadline, 0.3)
     } else {
         lns_deadline
     };
@@ -690,9 +675,7 @@ fn heuristic<'a>(
             ),
         );
     }
-    let left = lns_deadline
-        .saturating_duration_since(Instant::now())
-        .as_secs_f64();
+    let left = secs_until(lns_deadline);
     if restricted && left > 0.2 {
         // Each unit keeps its cheapest hubs, about twice as many as units share an
         // open hub (a bundle's hub may sit across it), and its current one.
@@ -726,10 +709,8 @@ fn heuristic<'a>(
     }
     let mut bound = f64::NEG_INFINITY;
     let mut source = "none";
-    let left = lns_deadline
-        .saturating_duration_since(Instant::now())
-        .as_secs_f64();
-    if full_arc_count(p) <= AUTO_EXACT_ARCS && left > root_seconds(p).max(1.0) {
+    let left = secs_until(lns_deadline);
+    if full_mip_fits(p, left) {
         // LNS ran out of neighbourhoods early: spend the time on the full MIP,
         // warm-started, which may still improve and yields HiGHS's dual bound.
         let full = Candidates::build(p, usize::MAX);

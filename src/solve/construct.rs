@@ -259,6 +259,17 @@ pub fn repair(st: &mut State, cand: &Candidates) {
     }
 }
 
+/// Assigns the units a seeded plan still lacks (regret order) and repairs overloads;
+/// `None` when a unit stays unassigned, a hub overloaded or the hub count wrong.
+fn complete<'a>(mut st: State<'a>, cand: &Candidates) -> Option<State<'a>> {
+    assign_rest(&mut st, cand);
+    repair(&mut st, cand);
+    if st.assign.contains(&NONE) || overloaded(&st).next().is_some() || !st.count_ok() {
+        return None;
+    }
+    Some(st)
+}
+
 /// The allocation half of the location–allocation loop: keeps the open hubs and
 /// reassigns every unit from scratch (own units first, regret order), then repairs.
 /// Hubs without an own unit keep their cheapest member, so the hub count is preserved.
@@ -282,12 +293,7 @@ pub fn reassign<'a>(st: &State<'a>, cand: &Candidates) -> Option<State<'a>> {
         };
         ns.put(seed, h, p.cost(seed, h)?);
     }
-    assign_rest(&mut ns, cand);
-    repair(&mut ns, cand);
-    if ns.assign.contains(&NONE) || overloaded(&ns).next().is_some() || !ns.count_ok() {
-        return None;
-    }
-    Some(ns)
+    complete(ns, cand)
 }
 
 /// A plan that opens exactly `hubs` (e.g. the hubs of a Lagrangian relaxation): each
@@ -314,10 +320,5 @@ pub fn from_hubs<'a>(
         let u = seed?;
         st.put(u, h, p.cost(u, h)?);
     }
-    assign_rest(&mut st, cand);
-    repair(&mut st, cand);
-    if st.assign.contains(&NONE) || overloaded(&st).next().is_some() || !st.count_ok() {
-        return None;
-    }
-    Some(st)
+    complete(st, cand)
 }

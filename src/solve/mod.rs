@@ -16,6 +16,7 @@ pub mod mip;
 pub mod problem;
 pub mod queue;
 pub mod state;
+pub mod vns;
 
 pub use problem::{Arcs, Hub, HubCount, Problem, ProblemError, Solution, Unit};
 

@@ -16,6 +16,7 @@ use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::{Arcs, HubCount, Problem, Solution};
 use super::queue::run_queue;
 use super::state::State;
+use super::vns::{parallel_vns, VnsParams};
 use super::{Diagnosis, Finding, Mode, SolveError, SolveParams, SolveReport, Status};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -29,6 +30,8 @@ const RESTRICTED_MIP_UNITS: usize = 2_000;
 const RESTRICTED_ARCS: usize = 16;
 /// Exact mode on at most this many arcs trusts the MIP more than the iterated LNS.
 const SMALL_MIP_ARCS: usize = 8_000;
+/// Heuristic mode runs the hub-set VNS before the LNS up to this many units.
+const VNS_UNITS: usize = 5_000;
 /// Heuristic mode adds the LP bound of the full model up to this many arcs.
 pub const LP_BOUND_ARCS: usize = 250_000;
 
@@ -350,6 +353,31 @@ fn solve_one(
     }
 }
 
+/// Runs the hub-set VNS (one chain per thread) on `st` until `until`.
+fn run_vns(
+    st: &mut State,
+    cand: &Candidates,
+    params: &SolveParams,
+    until: Instant,
+    pool: &rayon::ThreadPool,
+    t0: Instant,
+) {
+    let inv = inverse(cand, st.p.hubs.len());
+    let stats = parallel_vns(st, cand, &inv, &VnsParams::new(params.seed), until, pool);
+    say(
+        params,
+        &format!(
+            "VNS: {:.2} after {:.1}s ({} moves, {} shakes, {} improvements, last at {:.2}s of it)",
+            st.cost,
+            t0.elapsed().as_secs_f64(),
+            stats.evaluations,
+            stats.shakes,
+            stats.improvements,
+            stats.last_improvement
+        ),
+    );
+}
+
 /// Solves the MIP over every unit and hub with the given arcs per unit, warm-started
 /// from `st`, and keeps its plan when it is better and passes the checker. Returns
 /// HiGHS's dual bound when it has one (valid for the full problem only when `arcs`
@@ -479,11 +507,14 @@ fn exact(
         // Small models (few arcs: OC n = 50, Holmberg, OR-Library SS): one LNS
         // descent, then the MIP, which often proves optimality there. Larger ones: the
         // iterated LNS gets most of the run, the MIP the rest.
-        let (share, restarts) = if full_arc_count(p) > SMALL_MIP_ARCS {
-            (0.7, u64::MAX)
+        // The hub-set VNS first (fast, whole-plan moves), then the LNS from its plan.
+        let (vns_share, share, restarts) = if full_arc_count(p) > SMALL_MIP_ARCS {
+            (0.35, 0.3, u64::MAX)
         } else {
-            (0.4, 0)
+            (0.25, 0.1, 0)
         };
+        let until = Instant::now() + Duration::from_secs_f64(total * vns_share);
+        run_vns(st, cand, params, until.min(deadline), pool, t0);
         let until = Instant::now() + Duration::from_secs_f64(total * share);
         let stats = iterated_lns(
             st,
@@ -616,6 +647,9 @@ fn heuristic<'a>(
     } else {
         lns_deadline
     };
+    if p.units.len() <= VNS_UNITS {
+        run_vns(&mut st, cand, params, share_until(ils_until, 0.5), pool, t0);
+    }
     let lp = sized(lns_params(p, params, sub_time(params)), p, &st);
     let improved = iterated_lns(&mut st, cand, &lp, ils_until, u64::MAX, pool);
     say(

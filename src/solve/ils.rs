@@ -88,8 +88,13 @@ pub fn iterated_lns(
     stats.lns = first;
     let mut best = st.clone();
     let mut rng = ChaCha8Rng::seed_from_u64(lp.seed ^ 0x5EED_1715);
-    while Instant::now() < deadline && stats.restarts < max_restarts {
+    // Restarts in a row without a better plan before giving up: tiny problems would
+    // otherwise perturb and re-solve the same few plans until the deadline.
+    const STALL: u64 = 50;
+    let mut stall = 0u64;
+    while Instant::now() < deadline && stats.restarts < max_restarts && stall < STALL {
         stats.restarts += 1;
+        stall += 1;
         let mut cur = best.clone();
         let k = (cur.n_open / 10).clamp(2, 8);
         if perturb(&mut cur, cand, k, &mut rng) == 0 {
@@ -114,6 +119,7 @@ pub fn iterated_lns(
         if cur.cost < best.cost - 1e-9 * best.cost.abs().max(1.0) && cur.count_ok() {
             best = cur;
             stats.improved_restarts += 1;
+            stall = 0;
         }
     }
     *st = best;

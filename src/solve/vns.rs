@@ -330,9 +330,16 @@ pub fn vns(
     s.descend(&mut best, &mut rng);
     let mut solved: HashSet<Vec<usize>> = HashSet::new();
     let max_k = vp.max_k.min(best.n_open).max(1);
+    // Stop once this many shakes in a row found nothing better: on tiny problems the
+    // search has long seen every plan it can reach (the rest of the run goes to the
+    // LNS or the MIP). Measured on Osman–Christofides n = 100: improvements came
+    // within ~1,000 shakes of the last one.
+    let stall_limit = (20 * best.n_open * vp.alternatives).max(200) as u64;
+    let mut stall = 0u64;
     let mut k = 1;
-    while !s.out_of_work() && best.n_open > 0 {
+    while !s.out_of_work() && best.n_open > 0 && stall < stall_limit {
         s.stats.shakes += 1;
+        stall += 1;
         if let Some(mut cur) = s.shake(&best, k, &mut rng) {
             s.descend(&mut cur, &mut rng);
             if vp.exact_window > 0.0 && cur.cost <= best.cost * (1.0 + vp.exact_window) {
@@ -342,6 +349,7 @@ pub fn vns(
                 best = cur;
                 s.stats.improvements += 1;
                 s.stats.last_improvement = t0.elapsed().as_secs_f64();
+                stall = 0;
                 k = 1;
                 continue;
             }

@@ -40,6 +40,9 @@ pub struct VnsParams {
     /// solved exactly (the GAP step, a MIP), once per hub set; 0 keeps that to the
     /// final plan.
     pub exact_window: f64,
+    /// The search ends after `stall_factor · open hubs · alternatives` shakes in a row
+    /// without a better plan.
+    pub stall_factor: usize,
 }
 
 impl VnsParams {
@@ -51,6 +54,7 @@ impl VnsParams {
             max_k: 5,
             max_evaluations: u64::MAX,
             exact_window: 0.0,
+            stall_factor: 5,
         }
     }
 }
@@ -330,11 +334,9 @@ pub fn vns(
     s.descend(&mut best, &mut rng);
     let mut solved: HashSet<Vec<usize>> = HashSet::new();
     let max_k = vp.max_k.min(best.n_open).max(1);
-    // Stop once this many shakes in a row found nothing better: on tiny problems the
-    // search has long seen every plan it can reach (the rest of the run goes to the
-    // LNS or the MIP). Measured on Osman–Christofides n = 100: improvements came
-    // within ~1,000 shakes of the last one.
-    let stall_limit = (20 * best.n_open * vp.alternatives).max(200) as u64;
+    // Stop once this many shakes in a row found nothing better (the caller may
+    // restart from elsewhere, or hand the time to the LNS or the MIP).
+    let stall_limit = (vp.stall_factor * best.n_open * vp.alternatives).max(100) as u64;
     let mut stall = 0u64;
     let mut k = 1;
     while !s.out_of_work() && best.n_open > 0 && stall < stall_limit {

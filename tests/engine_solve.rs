@@ -278,3 +278,50 @@ fn pmedcap1_instance_1_solves_to_713() {
     assert_eq!(r.objective, 713.0);
     assert_eq!(r.lower_bound, 713.0);
 }
+
+#[test]
+fn vns_keeps_plans_feasible_never_worsens_and_repeats_under_a_work_limit() {
+    use matome::solve::vns::{vns, VnsParams};
+    use matome::solve::{cand::Candidates, construct, local, state::State};
+    let far = std::time::Instant::now() + Duration::from_secs(600);
+    // A CPMP (fixed count, own-unit rule) and tiny problems with free and ranged
+    // counts, two loads and minimum loads (close-only and open-only moves).
+    let mut problems = vec![matome::bench::generate::cpmp(300, 10, 0.85, 3)];
+    for seed in 0..12u64 {
+        problems.push(tiny(seed, HubCount::Free, true));
+        problems.push(tiny(seed, HubCount::Range(1, 3), false));
+    }
+    let mut improved = 0;
+    for p in &problems {
+        let cand = Candidates::build(p, 30);
+        let inv = construct::inverse(&cand, p.hubs.len());
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let Some(mut start) = construct::construct(p, &cand, &inv, &mut rng) else {
+            continue;
+        };
+        local::local_search(&mut start, &cand, &inv, far);
+        if !check(p, &start.solution()).feasible {
+            continue;
+        }
+        let run = || -> State {
+            let mut st = start.clone();
+            let mut vp = VnsParams::new(4);
+            vp.max_evaluations = 3_000;
+            vns(&mut st, &cand, &inv, &vp, far);
+            st
+        };
+        let a = run();
+        let b = run();
+        let c = check(p, &a.solution());
+        assert!(c.feasible, "{}: {:?}", p.name, c.violations);
+        assert!((c.objective - a.cost).abs() < 1e-6 * c.objective.abs().max(1.0));
+        assert!(a.cost <= start.cost + 1e-9, "{}: VNS made it worse", p.name);
+        assert_eq!(a.solution(), b.solution(), "{}: not repeatable", p.name);
+        if a.cost < start.cost - 1e-9 {
+            improved += 1;
+        }
+    }
+    // The CPMP start (construction + local search) is far from optimal: the VNS must
+    // find something.
+    assert!(improved >= 1, "the VNS improved no start");
+}

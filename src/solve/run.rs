@@ -342,6 +342,14 @@ fn solve_one(
             }
         }
     }
+    // The early Lagrangian bound may already prove the incumbent optimal (it does on
+    // several Osman–Christofides instances): stop there.
+    if let Some(b) = best.as_ref() {
+        if let Some(bound) = proves(b.cost, early.0, int_costs, params) {
+            say(params, "the Lagrangian bound proves the plan optimal");
+            return finish(problem, params, b.solution(), bound, early.1, mode, t0);
+        }
+    }
     match mode {
         Mode::Exact | Mode::Auto => exact(
             problem, params, best, &cand, early, t0, deadline, &pool, int_costs,
@@ -359,12 +367,24 @@ fn solve_one(
     }
 }
 
+/// The bound (rounded up for integer costs) when it proves a plan of cost `cost`
+/// optimal within the relative gap.
+fn proves(cost: f64, bound: f64, int_costs: bool, params: &SolveParams) -> Option<f64> {
+    let bound = if int_costs && bound.is_finite() {
+        (bound - 1e-6).ceil()
+    } else {
+        bound
+    };
+    (bound.is_finite() && cost - bound <= params.rel_gap * cost.abs().max(1e-9)).then_some(bound)
+}
+
 /// Runs the hub-set VNS (one chain per thread) on `st` until `until`.
 fn run_vns(
     st: &mut State,
     cand: &Candidates,
     params: &SolveParams,
     until: Instant,
+    max_fails: usize,
     pool: &rayon::ThreadPool,
     t0: Instant,
 ) {
@@ -373,11 +393,11 @@ fn run_vns(
     let mut stats = parallel_vns(st, cand, &inv, &VnsParams::new(params.seed), until, pool);
     // A chain that stalls before `until` starts again from a new construction: on
     // tight CPMPs the search from one start settles in one basin (OC pmedcap1_14 ends
-    // at 983 or 982 depending on the seed). At most VNS_RESTARTS in a row without a
+    // at 983 or 982 depending on the seed). At most `max_fails` in a row without a
     // better plan, so tiny problems hand the time on.
     let mut attempt = 1_000u64;
     let (mut restarts, mut fails) = (0, 0);
-    while Instant::now() < until && fails < VNS_RESTARTS {
+    while Instant::now() < until && fails < max_fails {
         attempt += 1;
         let Some(mut ns) = starts(p, cand, &inv, params.seed, attempt..attempt + 1, until) else {
             fails += 1;
@@ -538,13 +558,18 @@ fn exact(
         // descent, then the MIP, which often proves optimality there. Larger ones: the
         // iterated LNS gets most of the run, the MIP the rest.
         // The hub-set VNS first (fast, whole-plan moves), then the LNS from its plan.
-        let (vns_share, share, restarts) = if full_arc_count(p) > SMALL_MIP_ARCS {
-            (0.35, 0.3, u64::MAX)
+        // On small models it restarts at most once without gain: the MIP proves
+        // optimality there, and sooner from an early incumbent.
+        let (vns_share, vns_fails, share, restarts) = if full_arc_count(p) > SMALL_MIP_ARCS {
+            (0.35, VNS_RESTARTS, 0.3, u64::MAX)
         } else {
-            (0.25, 0.1, 0)
+            (0.25, 1, 0.1, 0)
         };
         let until = Instant::now() + Duration::from_secs_f64(total * vns_share);
-        run_vns(st, cand, params, until.min(deadline), pool, t0);
+        run_vns(st, cand, params, until.min(deadline), vns_fails, pool, t0);
+        if let Some(bound) = proves(st.cost, early.0, int_costs, params) {
+            return finish(p, params, st.solution(), bound, early.1, Mode::Exact, t0);
+        }
         let until = Instant::now() + Duration::from_secs_f64(total * share);
         let stats = iterated_lns(
             st,
@@ -690,9 +715,21 @@ fn heuristic<'a>(
             cand,
             params,
             share_until(ils_until, share),
+            VNS_RESTARTS,
             pool,
             t0,
         );
+        if let Some(bound) = proves(st.cost, early.0, int_costs, params) {
+            return finish(
+                p,
+                params,
+                st.solution(),
+                bound,
+                early.1,
+                Mode::Heuristic,
+                t0,
+            );
+        }
     }
     let lp = sized(lns_params(p, params, sub_time(params)), p, &st);
     let improved = iterated_lns(&mut st, cand, &lp, ils_until, u64::MAX, pool);

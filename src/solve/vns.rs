@@ -269,10 +269,8 @@ impl Search<'_> {
             return;
         }
         self.stats.exact += 1;
-        let until = self
-            .deadline
-            .min(Instant::now() + Duration::from_millis(500));
-        if let Some(ns) = gap_step(cur, self.cand, 4, until, self.vp.seed) {
+        // The GAP step's node limit bounds its work; the deadline only caps it.
+        if let Some(ns) = gap_step(cur, self.cand, 4, self.deadline, self.vp.seed) {
             if better(&ns, cur) {
                 self.stats.exact_gains += 1;
                 *cur = ns;
@@ -363,8 +361,10 @@ pub fn vns(
         k = if k >= max_k { 1 } else { k + 1 };
     }
     // The best plan's allocation solved exactly, once, even past the deadline (a
-    // GAP over the open hubs takes milliseconds on the problems the VNS runs on).
-    s.deadline = Instant::now() + Duration::from_millis(300);
+    // GAP over the open hubs takes milliseconds on the problems the VNS runs on). A
+    // run that stopped on its work limit keeps its distant deadline, so that the MIP
+    // ends on its node limit and the result repeats.
+    s.deadline = s.deadline.max(Instant::now() + Duration::from_millis(300));
     s.exact(&mut best, &mut solved);
     if better(&best, st) {
         *st = best;

@@ -165,8 +165,11 @@ pub fn plan<'a>(
         objective: check.objective,
         lower_bound: report.lower_bound,
         gap,
+        // "optimal" only when the bound meets the plan; a plan the solver stopped on
+        // because it was within the scenario's `rel_gap` says so.
         status: match report.status {
-            Status::Optimal => "optimal",
+            Status::Optimal if gap <= 1e-6 => "optimal",
+            Status::Optimal => "within target gap",
             Status::Feasible => "feasible",
         },
         mode: match report.mode {

@@ -9,6 +9,7 @@ use super::cand::Candidates;
 use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::HubCount;
 use super::state::State;
+use super::vns::alternatives;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -109,30 +110,8 @@ fn build_hood(
     // members' candidate lists and not claimed by another neighbourhood of this round.
     let mut hubs = open.clone();
     for &g in &open {
-        let members = &st.members[g];
-        let mut pool: Vec<usize> = Vec::new();
-        for &v in members {
-            for &(h, _) in cand.per_unit[v as usize].iter().take(lp.hub_cands) {
-                let h = h as usize;
-                if !taken[h] && !st.is_open(h) {
-                    pool.push(h);
-                }
-            }
-        }
-        pool.sort_unstable();
-        pool.dedup();
-        let mut scored: Vec<(f64, usize)> = pool
-            .into_iter()
-            .filter_map(|h| {
-                let mut s = 0.0;
-                for &v in members {
-                    s += p.cost(v as usize, h)?;
-                }
-                Some((s, h))
-            })
-            .collect();
-        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for &(_, h) in scored.iter().take(lp.medians_per_hub) {
+        let alts = alternatives(st, cand, g, lp.medians_per_hub, lp.hub_cands, |h| taken[h]);
+        for h in alts {
             taken[h] = true;
             hubs.push(h);
         }

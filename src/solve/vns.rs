@@ -21,7 +21,6 @@ use super::local::{shift_pass, swap_pass};
 use super::state::{State, NONE};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -36,10 +35,6 @@ pub struct VnsParams {
     pub max_k: usize,
     /// Stop after this many moves judged (a work limit, for reproducible runs).
     pub max_evaluations: u64,
-    /// Local optima within this fraction of the best plan get their allocation
-    /// solved exactly (the GAP step, a MIP), once per hub set; 0 keeps that to the
-    /// final plan.
-    pub exact_window: f64,
     /// The search ends after `stall_factor · open hubs · alternatives` shakes in a row
     /// without a better plan.
     pub stall_factor: usize,
@@ -53,7 +48,6 @@ impl VnsParams {
             hub_cands: 6,
             max_k: 5,
             max_evaluations: u64::MAX,
-            exact_window: 0.0,
             stall_factor: 5,
         }
     }
@@ -65,9 +59,6 @@ pub struct VnsStats {
     pub evaluations: u64,
     pub shakes: u64,
     pub improvements: u64,
-    /// Local optima whose allocation was solved exactly, and how many of those gained.
-    pub exact: u64,
-    pub exact_gains: u64,
     /// Seconds into the run when the best plan was found.
     pub last_improvement: f64,
 }
@@ -157,16 +148,25 @@ fn change_hubs(
     (0..p.hubs.len()).all(|x| !st.is_open(x) || within(st, x))
 }
 
-/// Closed hubs that would serve `g`'s current members best (sum of their costs), drawn
-/// from the members' first candidates; at most `l`.
-fn alternatives(st: &State, cand: &Candidates, g: usize, l: usize, hub_cands: usize) -> Vec<usize> {
+/// Closed hubs that would serve `g`'s current members best (sum of their costs; its best
+/// alternative 1-medians), drawn from the members' first `hub_cands` candidates and
+/// not `skipped`; at most `l`, best first. The LNS offers the same hubs to its
+/// sub-MIPs.
+pub fn alternatives(
+    st: &State,
+    cand: &Candidates,
+    g: usize,
+    l: usize,
+    hub_cands: usize,
+    skipped: impl Fn(usize) -> bool,
+) -> Vec<usize> {
     let p = st.p;
     let members = &st.members[g];
     let mut pool: Vec<usize> = members
         .iter()
         .flat_map(|&v| cand.per_unit[v as usize].iter().take(hub_cands))
         .map(|&(h, _)| h as usize)
-        .filter(|&h| !st.is_open(h))
+        .filter(|&h| !st.is_open(h) && !skipped(h))
         .collect();
     pool.sort_unstable();
     pool.dedup();
@@ -240,7 +240,14 @@ impl Search<'_> {
                         continue;
                     }
                 }
-                let alts = alternatives(cur, self.cand, g, self.vp.alternatives, self.vp.hub_cands);
+                let alts = alternatives(
+                    cur,
+                    self.cand,
+                    g,
+                    self.vp.alternatives,
+                    self.vp.hub_cands,
+                    |_| false,
+                );
                 for h in alts {
                     if self.out_of_work() {
                         return;
@@ -262,22 +269,6 @@ impl Search<'_> {
         }
     }
 
-    /// Solves the allocation of `cur`'s hub set exactly (once per hub set) and keeps it
-    /// when better.
-    fn exact(&mut self, cur: &mut State, solved: &mut HashSet<Vec<usize>>) {
-        if !solved.insert(open_hubs(cur)) {
-            return;
-        }
-        self.stats.exact += 1;
-        // The GAP step's node limit bounds its work; the deadline only caps it.
-        if let Some(ns) = gap_step(cur, self.cand, 4, self.deadline, self.vp.seed) {
-            if better(&ns, cur) {
-                self.stats.exact_gains += 1;
-                *cur = ns;
-            }
-        }
-    }
-
     /// `k` random moves from `best`: open hubs swapped for alternatives of their
     /// clusters. `None` when no move could be made or the plan became infeasible.
     fn shake<'a>(&mut self, best: &State<'a>, k: usize, rng: &mut ChaCha8Rng) -> Option<State<'a>> {
@@ -295,6 +286,7 @@ impl Search<'_> {
                 g,
                 2 * self.vp.alternatives,
                 self.vp.hub_cands,
+                |_| false,
             );
             if alts.is_empty() {
                 continue;
@@ -330,7 +322,6 @@ pub fn vns(
     };
     let mut best = st.clone();
     s.descend(&mut best, &mut rng);
-    let mut solved: HashSet<Vec<usize>> = HashSet::new();
     let max_k = vp.max_k.min(best.n_open).max(1);
     // Stop once this many shakes in a row found nothing better (the caller may
     // restart from elsewhere, or hand the time to the LNS or the MIP).
@@ -342,9 +333,6 @@ pub fn vns(
         stall += 1;
         if let Some(mut cur) = s.shake(&best, k, &mut rng) {
             s.descend(&mut cur, &mut rng);
-            if vp.exact_window > 0.0 && cur.cost <= best.cost * (1.0 + vp.exact_window) {
-                s.exact(&mut cur, &mut solved);
-            }
             if better(&cur, &best) {
                 best = cur;
                 s.stats.improvements += 1;
@@ -363,9 +351,13 @@ pub fn vns(
     // The best plan's allocation solved exactly, once, even past the deadline (a
     // GAP over the open hubs takes milliseconds on the problems the VNS runs on). A
     // run that stopped on its work limit keeps its distant deadline, so that the MIP
-    // ends on its node limit and the result repeats.
-    s.deadline = s.deadline.max(Instant::now() + Duration::from_millis(300));
-    s.exact(&mut best, &mut solved);
+    // ends on its node limit (not the clock) and the result repeats.
+    let until = deadline.max(Instant::now() + Duration::from_millis(300));
+    if let Some(ns) = gap_step(&best, cand, 4, until, vp.seed) {
+        if better(&ns, &best) {
+            best = ns;
+        }
+    }
     if better(&best, st) {
         *st = best;
     }
@@ -405,8 +397,6 @@ pub fn parallel_vns(
         total.evaluations += stats.evaluations;
         total.shakes += stats.shakes;
         total.improvements += stats.improvements;
-        total.exact += stats.exact;
-        total.exact_gains += stats.exact_gains;
         if better(&s, st) {
             *st = s;
             total.last_improvement = stats.last_improvement;

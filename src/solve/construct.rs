@@ -139,16 +139,8 @@ pub fn construct<'a>(
     Some(st)
 }
 
-fn is_within(st: &State, h: usize) -> bool {
-    let hub = &st.p.hubs[h];
-    st.load(h)
-        .iter()
-        .zip(&hub.capacity)
-        .all(|(l, c)| *l <= c + 1e-9 * c.abs().max(1.0))
-}
-
 fn overloaded<'s>(st: &'s State) -> impl Iterator<Item = usize> + 's {
-    (0..st.p.hubs.len()).filter(move |&h| st.is_open(h) && !is_within(st, h))
+    (0..st.p.hubs.len()).filter(move |&h| st.is_open(h) && !st.within_capacity(h))
 }
 
 /// Greedy assignment of the units still unassigned to the open hubs, largest regret
@@ -233,7 +225,7 @@ pub fn repair(st: &mut State, cand: &Candidates) {
         }
         for h in bad {
             let mut guard = 0;
-            while !is_within(st, h) && guard < 10_000 {
+            while !st.within_capacity(h) && guard < 10_000 {
                 guard += 1;
                 let mut best: Option<(f64, usize, usize, f64)> = None;
                 for &u in &st.members[h] {

@@ -229,7 +229,7 @@ pub fn close_pass(st: &mut State, cand: &Candidates) -> bool {
                 }
             }
         }
-        let min_ok = ok && (0..p.hubs.len()).all(|h| !st.is_open(h) || within_min(st, h));
+        let min_ok = ok && (0..p.hubs.len()).all(|h| !st.is_open(h) || st.meets_minimum(h));
         if min_ok && improving(st.cost - before, before) {
             any = true;
         } else {
@@ -237,14 +237,6 @@ pub fn close_pass(st: &mut State, cand: &Candidates) -> bool {
         }
     }
     any
-}
-
-fn within_min(st: &State, h: usize) -> bool {
-    let hub = &st.p.hubs[h];
-    st.load(h)
-        .iter()
-        .zip(&hub.min_load)
-        .all(|(l, m)| *l >= m - 1e-9 * m.abs().max(1.0))
 }
 
 /// Opens a closed hub and moves to it the units that gain most, when the savings beat
@@ -302,7 +294,7 @@ pub fn open_pass(st: &mut State, cand: &Candidates, inv: &[Vec<u32>]) -> bool {
             }
             st.shift(v, h, c);
         }
-        let valid = ok && st.is_open(h) && within_min(st, h);
+        let valid = ok && st.is_open(h) && st.meets_minimum(h);
         if valid && improving(st.cost - before, before) {
             any = true;
         } else {

@@ -59,6 +59,24 @@ impl<'a> State<'a> {
         &self.load[h * self.dims..(h + 1) * self.dims]
     }
 
+    /// Is hub `h`'s load within its capacity in every dimension?
+    pub fn within_capacity(&self, h: usize) -> bool {
+        let hub = &self.p.hubs[h];
+        self.load(h)
+            .iter()
+            .zip(&hub.capacity)
+            .all(|(l, c)| *l <= c + EPS * c.abs().max(1.0))
+    }
+
+    /// Is hub `h`'s load at or above its minimum in every dimension?
+    pub fn meets_minimum(&self, h: usize) -> bool {
+        let hub = &self.p.hubs[h];
+        self.load(h)
+            .iter()
+            .zip(&hub.min_load)
+            .all(|(l, m)| *l >= m - EPS * m.abs().max(1.0))
+    }
+
     /// Would hub `h` stay within capacity after adding unit `u`?
     pub fn fits(&self, u: usize, h: usize) -> bool {
         let hub = &self.p.hubs[h];

@@ -63,14 +63,6 @@ pub struct VnsStats {
     pub last_improvement: f64,
 }
 
-fn within(st: &State, h: usize) -> bool {
-    let hub = &st.p.hubs[h];
-    st.load(h).iter().enumerate().all(|(d, l)| {
-        let (c, m) = (hub.capacity[d], hub.min_load[d]);
-        *l <= c + 1e-9 * c.abs().max(1.0) && *l >= m - 1e-9 * m.abs().max(1.0)
-    })
-}
-
 /// The unit that opens hub `h`: its own unit under the own-unit rule, else the
 /// cheapest unassigned unit that lists it, else the listed unit that loses least by
 /// moving there (and leaves a hub that stays open).
@@ -145,7 +137,7 @@ fn change_hubs(
         }
     }
     st.recompute_cost();
-    (0..p.hubs.len()).all(|x| !st.is_open(x) || within(st, x))
+    (0..p.hubs.len()).all(|x| !st.is_open(x) || (st.within_capacity(x) && st.meets_minimum(x)))
 }
 
 /// Closed hubs that would serve `g`'s current members best (sum of their costs; its best

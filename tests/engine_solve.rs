@@ -325,3 +325,54 @@ fn vns_keeps_plans_feasible_never_worsens_and_repeats_under_a_work_limit() {
     // find something.
     assert!(improved >= 1, "the VNS improved no start");
 }
+
+/// A trial change recorded in the state's journal and rolled back leaves exactly the
+/// plan it started from (assignment, costs, loads, member sets, open count), whatever
+/// mix of moves it made; the record names every hub the change touched.
+#[test]
+fn journal_rollback_restores_the_plan() {
+    use matome::solve::state::State;
+    for seed in 0..20 {
+        let p = tiny(seed, HubCount::Free, false);
+        let n = p.units.len();
+        let m = p.hubs.len();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut st = State::empty(&p);
+        for u in 0..n {
+            let h = rng.random_range(0..m);
+            st.put(u, h, p.cost(u, h).unwrap_or(7.0));
+        }
+        st.start_journal();
+        for round in 0..3 {
+            let before = st.clone();
+            let mark = st.mark();
+            let mut moved = std::collections::BTreeSet::new();
+            for _ in 0..rng.random_range(1..12) {
+                let u = rng.random_range(0..n);
+                let h = rng.random_range(0..m);
+                moved.insert(st.assign[u] as usize);
+                moved.insert(h);
+                st.shift(u, h, rng.random_range(0..50) as f64);
+            }
+            let touched: std::collections::BTreeSet<usize> = st.touched_since(mark).collect();
+            assert_eq!(touched, moved, "seed {seed} round {round}");
+            st.rollback(mark);
+            assert_eq!(st.assign, before.assign);
+            assert_eq!(st.acost, before.acost);
+            assert_eq!(st.load, before.load);
+            assert_eq!(st.n_open, before.n_open);
+            assert_eq!(st.cost, before.cost);
+            for h in 0..m {
+                let mut a = st.members[h].clone();
+                let mut b = before.members[h].clone();
+                a.sort_unstable();
+                b.sort_unstable();
+                assert_eq!(a, b, "seed {seed} hub {h}");
+            }
+            // Keep a change so that the next round starts elsewhere.
+            let u = rng.random_range(0..n);
+            st.shift(u, rng.random_range(0..m), 1.0);
+            st.clear_journal();
+        }
+    }
+}

@@ -147,10 +147,15 @@ fn overloaded<'s>(st: &'s State) -> impl Iterator<Item = usize> + 's {
 /// first; units with no room anywhere go to their cheapest open hub (overloading it)
 /// for the repair to fix.
 pub fn assign_rest(st: &mut State, cand: &Candidates) {
+    let n = st.p.units.len();
+    assign_units(st, cand, (0..n).filter(|&u| st.assign[u] == NONE).collect());
+}
+
+/// [`assign_rest`] for the given units (all unassigned).
+pub fn assign_units(st: &mut State, cand: &Candidates, units: Vec<usize>) {
     let p = st.p;
-    let n = p.units.len();
-    let mut order: Vec<(f64, u32)> = (0..n)
-        .filter(|&u| st.assign[u] == NONE)
+    let mut order: Vec<(f64, u32)> = units
+        .into_iter()
         .map(|u| {
             let mut it = cand.per_unit[u]
                 .iter()
@@ -217,9 +222,15 @@ pub fn assign_rest(st: &mut State, cand: &Candidates) {
 
 /// Shifts units out of overloaded hubs to open hubs with room, cheapest increase first.
 pub fn repair(st: &mut State, cand: &Candidates) {
+    repair_hubs(st, cand, |st| overloaded(st).collect());
+}
+
+/// [`repair`] with the overloaded hubs found by `overloaded` (e.g. among the hubs a
+/// change touched).
+pub fn repair_hubs(st: &mut State, cand: &Candidates, overloaded: impl Fn(&State) -> Vec<usize>) {
     let p = st.p;
     for _pass in 0..3 {
-        let bad: Vec<usize> = overloaded(st).collect();
+        let bad: Vec<usize> = overloaded(st);
         if bad.is_empty() {
             return;
         }

@@ -36,9 +36,18 @@ pub fn local_search(st: &mut State, cand: &Candidates, inv: &[Vec<u32>], deadlin
 }
 
 pub fn shift_pass(st: &mut State, cand: &Candidates) -> bool {
+    shift_units(st, cand, 0..st.p.units.len())
+}
+
+/// [`shift_pass`] over the given units only.
+pub fn shift_units(
+    st: &mut State,
+    cand: &Candidates,
+    units: impl IntoIterator<Item = usize>,
+) -> bool {
     let p = st.p;
     let mut any = false;
-    for u in 0..p.units.len() {
+    for u in units {
         let g = st.assign[u] as usize;
         if !st.can_release(u, g) {
             continue;
@@ -87,9 +96,18 @@ fn pinned(st: &State, u: usize) -> bool {
 }
 
 pub fn swap_pass(st: &mut State, cand: &Candidates) -> bool {
+    swap_units(st, cand, 0..st.p.units.len())
+}
+
+/// [`swap_pass`] over the given units only (their partners may be any unit).
+pub fn swap_units(
+    st: &mut State,
+    cand: &Candidates,
+    units: impl IntoIterator<Item = usize>,
+) -> bool {
     let p = st.p;
     let mut any = false;
-    for u in 0..p.units.len() {
+    for u in units {
         if pinned(st, u) {
             continue;
         }

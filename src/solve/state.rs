@@ -18,6 +18,19 @@ pub struct State<'a> {
     pub n_open: usize,
     pub cost: f64,
     dims: usize,
+    /// Every `put` and `take` since [`State::start_journal`], so that a trial change can
+    /// be undone in proportion to its size ([`State::rollback`]) instead of copying
+    /// the whole state.
+    journal: Option<Vec<Entry>>,
+}
+
+/// One recorded change: `u` was put on (`put`) or taken from hub `h` at cost `c`.
+#[derive(Clone, Copy)]
+struct Entry {
+    u: u32,
+    h: u32,
+    c: f64,
+    put: bool,
 }
 
 impl<'a> State<'a> {
@@ -32,6 +45,7 @@ impl<'a> State<'a> {
             n_open: 0,
             cost: 0.0,
             dims: p.dims(),
+            journal: None,
         }
     }
 
@@ -129,6 +143,14 @@ impl<'a> State<'a> {
             self.n_open += 1;
             self.cost += self.p.hubs[h].fixed_cost;
         }
+        if let Some(j) = &mut self.journal {
+            j.push(Entry {
+                u: u as u32,
+                h: h as u32,
+                c,
+                put: true,
+            });
+        }
         self.assign[u] = h as u32;
         self.acost[u] = c;
         self.cost += c;
@@ -141,6 +163,14 @@ impl<'a> State<'a> {
     pub fn take(&mut self, u: usize) -> usize {
         let h = self.assign[u] as usize;
         debug_assert_ne!(self.assign[u], NONE);
+        if let Some(j) = &mut self.journal {
+            j.push(Entry {
+                u: u as u32,
+                h: h as u32,
+                c: self.acost[u],
+                put: false,
+            });
+        }
         self.assign[u] = NONE;
         self.cost -= self.acost[u];
         self.acost[u] = 0.0;
@@ -165,6 +195,56 @@ impl<'a> State<'a> {
     pub fn shift(&mut self, u: usize, h: usize, c: f64) {
         self.take(u);
         self.put(u, h, c);
+    }
+
+    /// Starts recording changes (clearing any record so far).
+    pub fn start_journal(&mut self) {
+        match &mut self.journal {
+            Some(j) => j.clear(),
+            None => self.journal = Some(Vec::new()),
+        }
+    }
+
+    /// A point to roll back to: the cost and the length of the record.
+    pub fn mark(&self) -> (f64, usize) {
+        (self.cost, self.journal.as_ref().map_or(0, |j| j.len()))
+    }
+
+    /// Undoes every change recorded since `mark` (loads of real-valued dimensions may
+    /// differ from before in the last bits; the cost is restored exactly).
+    pub fn rollback(&mut self, mark: (f64, usize)) {
+        let Some(mut j) = self.journal.take() else {
+            return;
+        };
+        while j.len() > mark.1 {
+            let e = j.pop().expect("non-empty");
+            if e.put {
+                self.take(e.u as usize);
+            } else {
+                self.put(e.u as usize, e.h as usize, e.c);
+            }
+        }
+        self.journal = Some(j);
+        self.cost = mark.0;
+    }
+
+    /// The hubs that gained or lost a unit since `mark` (with repetitions).
+    pub fn touched_since(&self, mark: (f64, usize)) -> impl Iterator<Item = usize> + '_ {
+        self.journal
+            .iter()
+            .flat_map(move |j| j[mark.1.min(j.len())..].iter().map(|e| e.h as usize))
+    }
+
+    /// Stops recording and drops the record.
+    pub fn stop_journal(&mut self) {
+        self.journal = None;
+    }
+
+    /// Drops the record so far (keeps recording).
+    pub fn clear_journal(&mut self) {
+        if let Some(j) = &mut self.journal {
+            j.clear();
+        }
     }
 
     /// Recomputes the cost from scratch (guards against drift of the running sum).

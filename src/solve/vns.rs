@@ -16,8 +16,8 @@
 
 use super::alloc::gap_step;
 use super::cand::Candidates;
-use super::construct::{assign_rest, repair};
-use super::local::{shift_pass, swap_pass};
+use super::construct::{assign_units, repair_hubs};
+use super::local::{shift_units, swap_units};
 use super::state::{State, NONE};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -92,22 +92,104 @@ fn opener(st: &State, inv: &[Vec<u32>], h: usize) -> Option<usize> {
     cheapest(true).or_else(|| cheapest(false))
 }
 
-/// Closes `g` (when given) and opens `h` (when given) in `st`, keeping every other unit
-/// where it is: g's members are reassigned greedily (regret order), overloads repaired,
-/// and the allocation settled by shift and swap descents. False when the result is not
-/// a feasible plan (a unit left over, a hub over capacity or under its minimum, a wrong
-/// hub count); `st` is then garbage.
+/// Reused marks for [`settle`], so that a move costs in proportion to what it touched.
+struct Scratch {
+    epoch: u32,
+    unit_mark: Vec<u32>,
+    hub_mark: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize, m: usize) -> Scratch {
+        Scratch {
+            epoch: 0,
+            unit_mark: vec![0; n],
+            hub_mark: vec![0; m],
+        }
+    }
+
+    fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.unit_mark.fill(0);
+            self.hub_mark.fill(0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// The distinct hubs `st` changed since `mark`, in first-touched order.
+    fn touched(&mut self, st: &State, mark: (f64, usize)) -> Vec<usize> {
+        let e = self.next_epoch();
+        let mut hubs = Vec::new();
+        for h in st.touched_since(mark) {
+            if self.hub_mark[h] != e {
+                self.hub_mark[h] = e;
+                hubs.push(h);
+            }
+        }
+        hubs
+    }
+}
+
+/// Shift and swap descents over the units whose moves the changes since `mark` may
+/// have altered: the members of every hub that gained or lost a unit, and the units
+/// that list such a hub among their candidates. A shift or swap of any other unit
+/// involves only untouched hubs, so it was not improving before and is not now: the
+/// result is as locally optimal as full passes would leave it, at a cost that does
+/// not grow with the problem (full passes made a move O(n): too slow at n = 3,000).
+fn settle(
+    st: &mut State,
+    cand: &Candidates,
+    inv: &[Vec<u32>],
+    mark: (f64, usize),
+    sc: &mut Scratch,
+) {
+    let mut from = mark;
+    let mut dirty: Vec<u32> = Vec::new();
+    for _ in 0..100 {
+        let hubs = sc.touched(st, from);
+        if hubs.is_empty() {
+            return;
+        }
+        from = st.mark();
+        let e = sc.next_epoch();
+        dirty.clear();
+        for &h in &hubs {
+            for &u in st.members[h].iter().chain(&inv[h]) {
+                if sc.unit_mark[u as usize] != e {
+                    sc.unit_mark[u as usize] = e;
+                    dirty.push(u);
+                }
+            }
+        }
+        dirty.sort_unstable();
+        shift_units(st, cand, dirty.iter().map(|&u| u as usize));
+        swap_units(st, cand, dirty.iter().map(|&u| u as usize));
+    }
+}
+
+/// Closes `g` (when given) and opens `h` (when given) in `st` (which must keep a
+/// journal), keeping every other unit where it is: g's members are reassigned greedily
+/// (regret order), overloads repaired, and the allocation settled by shift and swap
+/// descents around the change. False when the result is not a feasible plan (a unit
+/// left over, a hub over capacity or under its minimum, a wrong hub count); the caller
+/// then rolls `st` back.
 fn change_hubs(
     st: &mut State,
     cand: &Candidates,
     inv: &[Vec<u32>],
     g: Option<usize>,
     h: Option<usize>,
+    sc: &mut Scratch,
 ) -> bool {
     let p = st.p;
+    let start = st.mark();
+    let mut free: Vec<usize> = Vec::new();
     if let Some(g) = g {
-        for v in st.members[g].clone() {
-            st.take(v as usize);
+        free.extend(st.members[g].iter().map(|&v| v as usize));
+        for &v in &free {
+            st.take(v);
         }
     }
     if let Some(h) = h {
@@ -123,21 +205,28 @@ fn change_hubs(
                 return false;
             }
             st.take(u);
+        } else {
+            free.retain(|&v| v != u);
         }
         st.put(u, h, c);
     }
-    assign_rest(st, cand);
-    repair(st, cand);
-    if st.assign.contains(&NONE) || !st.count_ok() {
+    assign_units(st, cand, free.clone());
+    repair_hubs(st, cand, |st| {
+        let mut bad: Vec<usize> = st
+            .touched_since(start)
+            .filter(|&x| st.is_open(x) && !st.within_capacity(x))
+            .collect();
+        bad.sort_unstable();
+        bad.dedup();
+        bad
+    });
+    if free.iter().any(|&v| st.assign[v] == NONE) || !st.count_ok() {
         return false;
     }
-    for _ in 0..100 {
-        if !(shift_pass(st, cand) | swap_pass(st, cand)) {
-            break;
-        }
-    }
-    st.recompute_cost();
-    (0..p.hubs.len()).all(|x| !st.is_open(x) || (st.within_capacity(x) && st.meets_minimum(x)))
+    settle(st, cand, inv, start, sc);
+    sc.touched(st, start)
+        .into_iter()
+        .all(|x| !st.is_open(x) || (st.within_capacity(x) && st.meets_minimum(x)))
 }
 
 /// Closed hubs that would serve `g`'s current members best (sum of their costs; its best
@@ -191,6 +280,7 @@ struct Search<'c> {
     vp: &'c VnsParams,
     deadline: Instant,
     stats: VnsStats,
+    scratch: Scratch,
 }
 
 impl Search<'_> {
@@ -198,16 +288,17 @@ impl Search<'_> {
         self.stats.evaluations >= self.vp.max_evaluations || Instant::now() >= self.deadline
     }
 
-    /// The plan after the move, when it is feasible and better than `cur`.
-    fn try_move<'a>(
-        &mut self,
-        cur: &State<'a>,
-        g: Option<usize>,
-        h: Option<usize>,
-    ) -> Option<State<'a>> {
+    /// Makes the move in `cur` when the result is feasible and better; true if made.
+    fn try_move(&mut self, cur: &mut State, g: Option<usize>, h: Option<usize>) -> bool {
         self.stats.evaluations += 1;
-        let mut ns = cur.clone();
-        (change_hubs(&mut ns, self.cand, self.inv, g, h) && better(&ns, cur)).then_some(ns)
+        cur.clear_journal();
+        let mark = cur.mark();
+        let ok = change_hubs(cur, self.cand, self.inv, g, h, &mut self.scratch);
+        if ok && cur.cost < mark.0 - 1e-9 * mark.0.abs().max(1.0) {
+            return true;
+        }
+        cur.rollback(mark);
+        false
     }
 
     /// First-improvement descent until a whole pass over the open hubs finds nothing.
@@ -225,12 +316,9 @@ impl Search<'_> {
                 if self.out_of_work() {
                     return;
                 }
-                if cur.count_allows(-1) {
-                    if let Some(ns) = self.try_move(cur, Some(g), None) {
-                        *cur = ns;
-                        moved = true;
-                        continue;
-                    }
+                if cur.count_allows(-1) && self.try_move(cur, Some(g), None) {
+                    moved = true;
+                    continue;
                 }
                 let alts = alternatives(
                     cur,
@@ -244,18 +332,16 @@ impl Search<'_> {
                     if self.out_of_work() {
                         return;
                     }
-                    let mut found = self.try_move(cur, Some(g), Some(h));
-                    if found.is_none() && cur.count_allows(1) {
-                        found = self.try_move(cur, None, Some(h));
-                    }
-                    if let Some(ns) = found {
-                        *cur = ns;
+                    if self.try_move(cur, Some(g), Some(h))
+                        || (cur.count_allows(1) && self.try_move(cur, None, Some(h)))
+                    {
                         moved = true;
                         break;
                     }
                 }
             }
             if !moved {
+                cur.recompute_cost();
                 return;
             }
         }
@@ -265,6 +351,7 @@ impl Search<'_> {
     /// clusters. `None` when no move could be made or the plan became infeasible.
     fn shake<'a>(&mut self, best: &State<'a>, k: usize, rng: &mut ChaCha8Rng) -> Option<State<'a>> {
         let mut ns = best.clone();
+        ns.start_journal();
         let mut made = 0;
         for _ in 0..4 * k {
             if made >= k {
@@ -285,7 +372,15 @@ impl Search<'_> {
             }
             let h = alts[rng.random_range(0..alts.len())];
             self.stats.evaluations += 1;
-            if !change_hubs(&mut ns, self.cand, self.inv, Some(g), Some(h)) {
+            ns.clear_journal();
+            if !change_hubs(
+                &mut ns,
+                self.cand,
+                self.inv,
+                Some(g),
+                Some(h),
+                &mut self.scratch,
+            ) {
                 return None;
             }
             made += 1;
@@ -311,8 +406,10 @@ pub fn vns(
         vp,
         deadline,
         stats: VnsStats::default(),
+        scratch: Scratch::new(st.p.units.len(), st.p.hubs.len()),
     };
     let mut best = st.clone();
+    best.start_journal();
     s.descend(&mut best, &mut rng);
     let max_k = vp.max_k.min(best.n_open).max(1);
     // Stop once this many shakes in a row found nothing better (the caller may
@@ -350,6 +447,7 @@ pub fn vns(
             best = ns;
         }
     }
+    best.stop_journal();
     if better(&best, st) {
         *st = best;
     }

@@ -23,9 +23,15 @@ pub struct LagrOutcome {
     pub iterations: usize,
     /// True when every knapsack of the best iteration was solved exactly.
     pub exact_knapsacks: bool,
+    /// True when the subgradient method stopped by itself (step size exhausted, bound
+    /// met the incumbent, zero subgradient), not at the deadline.
+    pub converged: bool,
     /// The hubs the relaxation opened (fully) at its best iteration: a start for the
     /// Lagrangian heuristic (ALGORITHMS.md §2).
     pub hubs: Vec<usize>,
+    /// The units each of those hubs took in its knapsack (fully) at that iteration:
+    /// within the hub's capacity in the kept dimension, a near-feasible allocation.
+    pub takes: Vec<Vec<u32>>,
 }
 
 /// Items of hub j: (unit, cost), every allowed unit with cost below `radius`.
@@ -380,10 +386,19 @@ pub fn lagrangian_bound(
     let mut best = f64::NEG_INFINITY;
     let mut best_exact = true;
     let mut best_hubs = Vec::new();
+    let mut best_takes: Vec<Vec<u32>> = Vec::new();
     let mut theta = 1.0;
     let mut stall = 0;
     let mut iterations = 0;
-    while Instant::now() < deadline && theta > 1e-4 {
+    let mut converged = false;
+    loop {
+        if theta <= 1e-4 {
+            converged = true;
+            break;
+        }
+        if Instant::now() >= deadline {
+            break;
+        }
         iterations += 1;
         let ks: Vec<Knap> = pool.install(|| {
             (0..p.hubs.len())
@@ -430,6 +445,17 @@ pub fn lagrangian_bound(
                 .filter(|&&(_, y)| y >= 1.0)
                 .map(|&(j, _)| j)
                 .collect();
+            best_takes = best_hubs
+                .iter()
+                .map(|&j| {
+                    ks[j]
+                        .take
+                        .iter()
+                        .filter(|&&(_, f)| f >= 1.0)
+                        .map(|&(u, _)| u)
+                        .collect()
+                })
+                .collect();
             stall = 0;
         } else {
             stall += 1;
@@ -439,6 +465,7 @@ pub fn lagrangian_bound(
             }
         }
         if (ub - best) <= 1e-6 * ub.abs().max(1.0) {
+            converged = true;
             break;
         }
         let mut g = vec![1.0; n];
@@ -449,6 +476,7 @@ pub fn lagrangian_bound(
         }
         let norm: f64 = g.iter().map(|x| x * x).sum();
         if norm <= 1e-12 {
+            converged = true;
             break;
         }
         let t = theta * (ub - lb).max(1e-9 * ub.abs().max(1.0)) / norm;
@@ -464,6 +492,8 @@ pub fn lagrangian_bound(
         bound: best,
         iterations,
         exact_knapsacks: best_exact,
+        converged,
         hubs: best_hubs,
+        takes: best_takes,
     }
 }

@@ -1,6 +1,8 @@
 //! Variable neighbourhood search over the set of open hubs (after Fleszar & Hindi 2008,
-//! ALGORITHMS.md §2), with no MIP in the loop, so tens of thousands of hub changes are
-//! judged per second on small and medium problems.
+//! ALGORITHMS.md §2), with no MIP in the loop: tens of thousands of hub changes are
+//! judged per second, and a change costs in proportion to the hubs it touches, not to
+//! the size of the problem (moves are made in place and undone from the state's
+//! journal; the settle and the descent after a shake look only around the change).
 //!
 //! A move closes one open hub and opens one of the closed hubs that would serve its
 //! cluster best (or, when the hub count may change, only closes or only opens). It is
@@ -395,6 +397,7 @@ impl Search<'_> {
                 break;
             }
             if cur.is_open(g) && self.improve_at(cur, g) {
+                // The journal holds exactly the move just made (try_move clears it).
                 let touched: Vec<usize> = cur.touched_since((cur.cost, 0)).collect();
                 self.queue_near(cur, &touched, &mut queue);
             }
@@ -478,6 +481,7 @@ pub fn vns(
         s.stats.shakes += 1;
         stall += 1;
         if let Some(mut cur) = s.shake(&best, k, &mut rng) {
+            // The shake's journal holds all of its moves.
             let mut seeds: Vec<usize> = cur.touched_since((cur.cost, 0)).collect();
             seeds.sort_unstable();
             seeds.dedup();

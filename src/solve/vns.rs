@@ -46,7 +46,7 @@ impl VnsParams {
     pub fn new(seed: u64) -> VnsParams {
         VnsParams {
             seed,
-            alternatives: 8,
+            alternatives: 12,
             hub_cands: 6,
             max_k: 5,
             max_evaluations: u64::MAX,

@@ -388,9 +388,9 @@ fn solve_one(
     // The early Lagrangian bound may already prove the incumbent optimal (it does on
     // several Osman–Christofides instances): stop there.
     if let Some(b) = best.as_ref() {
-        if let Some(bound) = proves(b.cost, early.bound, int_costs, params) {
+        if let Some(done) = early.finish_if_proven(problem, params, b, int_costs, mode, t0) {
             say(params, "the Lagrangian bound proves the plan optimal");
-            return finish(problem, params, b.solution(), bound, early.source, mode, t0);
+            return done;
         }
     }
     match mode {
@@ -416,6 +416,31 @@ struct Early {
     bound: f64,
     source: &'static str,
     converged: bool,
+}
+
+impl Early {
+    /// The finished report of `st` when this bound already proves it optimal within
+    /// the relative gap (the run then stops).
+    fn finish_if_proven(
+        &self,
+        p: &Problem,
+        params: &SolveParams,
+        st: &State,
+        int_costs: bool,
+        mode: Mode,
+        t0: Instant,
+    ) -> Option<Result<SolveReport, SolveError>> {
+        let bound = proves(st.cost, self.bound, int_costs, params)?;
+        Some(finish(
+            p,
+            params,
+            st.solution(),
+            bound,
+            self.source,
+            mode,
+            t0,
+        ))
+    }
 }
 
 /// The bound (rounded up for integer costs) when it proves a plan of cost `cost`
@@ -618,16 +643,8 @@ fn exact(
         };
         let until = Instant::now() + Duration::from_secs_f64(total * vns_share);
         run_vns(st, cand, params, until.min(deadline), vns_fails, pool, t0);
-        if let Some(bound) = proves(st.cost, early.bound, int_costs, params) {
-            return finish(
-                p,
-                params,
-                st.solution(),
-                bound,
-                early.source,
-                Mode::Exact,
-                t0,
-            );
+        if let Some(done) = early.finish_if_proven(p, params, st, int_costs, Mode::Exact, t0) {
+            return done;
         }
         let until = Instant::now() + Duration::from_secs_f64(total * share);
         let stats = iterated_lns(
@@ -785,16 +802,8 @@ fn heuristic<'a>(
             pool,
             t0,
         );
-        if let Some(bound) = proves(st.cost, early.bound, int_costs, params) {
-            return finish(
-                p,
-                params,
-                st.solution(),
-                bound,
-                early.source,
-                Mode::Heuristic,
-                t0,
-            );
+        if let Some(done) = early.finish_if_proven(p, params, &st, int_costs, Mode::Heuristic, t0) {
+            return done;
         }
     }
     let lp = sized(lns_params(p, params, sub_time(params)), p, &st);

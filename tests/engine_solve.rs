@@ -376,3 +376,39 @@ fn journal_rollback_restores_the_plan() {
         }
     }
 }
+
+/// A Lagrangian run warm-started from an earlier run's best multipliers starts at that
+/// run's bound: its first iteration evaluates them, so even a short run is never below.
+#[test]
+fn lagrangian_warm_start_keeps_the_earlier_bound() {
+    use matome::bench::generate::cpmp;
+    use matome::solve::lagr::lagrangian_bound;
+    use matome::solve::{cand::Candidates, construct};
+    use std::time::Instant;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    for seed in 0..2 {
+        let p = cpmp(200, 10, 0.85, seed);
+        // A constructed plan: its cost is the incumbent, its costs the first λ.
+        let cand = Candidates::build(&p, 30);
+        let inv = construct::inverse(&cand, p.hubs.len());
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let st = construct::construct(&p, &cand, &inv, &mut rng).unwrap();
+        let (ub, start) = (st.cost, st.acost.clone());
+        let long = Instant::now() + Duration::from_millis(1500);
+        let first = lagrangian_bound(&p, ub, &start, None, long, false, &pool);
+        assert!(first.bound.is_finite() && first.iterations > 1);
+        // Long enough for the item lists and one iteration in a debug build.
+        let short = Instant::now() + Duration::from_millis(150);
+        let warm = lagrangian_bound(&p, ub, &start, Some(&first.lambda), short, false, &pool);
+        assert!(warm.iterations >= 1);
+        assert!(
+            warm.bound >= first.bound - 1e-9 * first.bound.abs(),
+            "seed {seed}: warm {} below {}",
+            warm.bound,
+            first.bound
+        );
+    }
+}

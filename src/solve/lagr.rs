@@ -32,6 +32,8 @@ pub struct LagrOutcome {
     /// The units each of those hubs took in its knapsack (fully) at that iteration:
     /// within the hub's capacity in the kept dimension, a near-feasible allocation.
     pub takes: Vec<Vec<u32>>,
+    /// The multipliers of the best iteration: a warm start for a later run.
+    pub lambda: Vec<f64>,
 }
 
 /// Items of hub j: (unit, cost), every allowed unit with cost below `radius`.
@@ -302,11 +304,14 @@ fn pick_hubs(v: &[f64], count: HubCount, caps: &[f64], demand: f64) -> Vec<(usiz
 }
 
 /// Runs the subgradient method until the deadline. `ub` is the incumbent objective and
-/// `start` the incumbent's assignment costs (a good first λ).
+/// `start` the incumbent's assignment costs (a good first λ, and the scale of the item
+/// radius); `warm`, when given, the first λ instead (an earlier run's best multipliers,
+/// clamped to this run's radius, so that the bound starts where that run ended).
 pub fn lagrangian_bound(
     p: &Problem,
     ub: f64,
     start: &[f64],
+    warm: Option<&[f64]>,
     deadline: Instant,
     integral_costs: bool,
     pool: &rayon::ThreadPool,
@@ -382,7 +387,12 @@ pub fn lagrangian_bound(
         HubCount::Range(lo, hi) if min_open > lo => Some(HubCount::Range(min_open.min(hi), hi)),
         _ => None,
     };
-    let mut lambda: Vec<f64> = start.iter().map(|&c| c.min(clamp)).collect();
+    let mut lambda: Vec<f64> = warm
+        .unwrap_or(start)
+        .iter()
+        .map(|&c| c.min(clamp))
+        .collect();
+    let mut best_lambda = lambda.clone();
     let mut best = f64::NEG_INFINITY;
     let mut best_exact = true;
     let mut best_hubs = Vec::new();
@@ -439,6 +449,7 @@ pub fn lagrangian_bound(
         }
         if !best.is_finite() || lb > best + 1e-9 * best.abs().max(1.0) {
             best = lb;
+            best_lambda.clone_from(&lambda);
             best_exact = lb_exact;
             best_hubs = chosen
                 .iter()
@@ -495,5 +506,6 @@ pub fn lagrangian_bound(
         converged,
         hubs: best_hubs,
         takes: best_takes,
+        lambda: best_lambda,
     }
 }

@@ -332,17 +332,19 @@ fn solve_one(
         bound: f64::NEG_INFINITY,
         source: "none",
         converged: false,
+        lambda: None,
     };
     if let Some(b) = best.as_ref() {
         // Long enough to converge on small problems (then the final bound phase
         // shrinks to a refinement, and the search gets the time).
         let until =
             Instant::now() + Duration::from_secs_f64((total * 0.1).max((total * 0.4).min(1.0)));
-        let lag = lagrangian_bound(problem, b.cost, &b.acost, until, int_costs, &pool);
+        let lag = lagrangian_bound(problem, b.cost, &b.acost, None, until, int_costs, &pool);
         early = Early {
             bound: lag.bound,
             source: lag_source(lag.exact_knapsacks),
             converged: lag.converged,
+            lambda: Some(lag.lambda),
         };
         let settle_until = Instant::now() + Duration::from_secs_f64(start_share);
         // Two plans from the relaxation's hubs: its own allocation, and a greedy
@@ -413,11 +415,14 @@ fn solve_one(
 }
 
 /// The bound of the Lagrangian run before the improvement phase.
-#[derive(Clone, Copy)]
 struct Early {
     bound: f64,
     source: &'static str,
     converged: bool,
+    /// Its best multipliers: the final bound run starts from them (on the generated
+    /// 50,000-unit CPMP it restarted from the incumbent's costs and ended near the
+    /// early bound again).
+    lambda: Option<Vec<f64>>,
 }
 
 impl Early {
@@ -732,7 +737,15 @@ fn exact(
         bound.is_finite() && (inc.cost - bound) <= params.rel_gap * inc.cost.abs().max(1e-9);
     if !gap_ok && !p.units.is_empty() {
         let until = deadline.max(Instant::now() + Duration::from_millis(200));
-        let lag = lagrangian_bound(p, inc.cost, &inc.acost, until, int_costs, pool);
+        let lag = lagrangian_bound(
+            p,
+            inc.cost,
+            &inc.acost,
+            early.lambda.as_deref(),
+            until,
+            int_costs,
+            pool,
+        );
         if lag.bound > bound || !bound.is_finite() {
             bound = lag.bound;
             source = lag_source(lag.exact_knapsacks);
@@ -965,7 +978,15 @@ fn heuristic<'a>(
     } else {
         deadline.max(Instant::now() + Duration::from_millis(200))
     };
-    let lag = lagrangian_bound(p, st.cost, &start, until, int_costs, pool);
+    let lag = lagrangian_bound(
+        p,
+        st.cost,
+        &start,
+        early.lambda.as_deref(),
+        until,
+        int_costs,
+        pool,
+    );
     say(
         params,
         &format!(

@@ -235,6 +235,12 @@ impl<'a> State<'a> {
             .flat_map(move |j| j[mark.1.min(j.len())..].iter().map(|e| e.h as usize))
     }
 
+    /// The hubs that gained or lost a unit since the record was started or last
+    /// cleared (with repetitions).
+    pub fn touched_all(&self) -> impl Iterator<Item = usize> + '_ {
+        self.touched_since((self.cost, 0))
+    }
+
     /// Stops recording and drops the record.
     pub fn stop_journal(&mut self) {
         self.journal = None;

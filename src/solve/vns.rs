@@ -430,7 +430,7 @@ impl Search<'_> {
             }
             if cur.is_open(g) && self.improve_at(cur, g) {
                 // The journal holds exactly the move just made (try_move clears it).
-                let touched: Vec<usize> = cur.touched_since((cur.cost, 0)).collect();
+                let touched: Vec<usize> = cur.touched_all().collect();
                 self.queue_near(cur, &touched, &mut queue);
             }
         }
@@ -522,7 +522,7 @@ pub fn vns(
         stall += 1;
         if let Some(mut cur) = s.shake(&best, k, &mut rng) {
             // The shake's journal holds all of its moves.
-            let mut seeds: Vec<usize> = cur.touched_since((cur.cost, 0)).collect();
+            let mut seeds: Vec<usize> = cur.touched_all().collect();
             seeds.sort_unstable();
             seeds.dedup();
             s.descend_near(&mut cur, seeds, &mut rng);

@@ -19,6 +19,18 @@ pub fn inverse(cand: &Candidates, m: usize) -> Vec<Vec<u32>> {
     inv
 }
 
+/// [`inverse`] with each unit's cost at the hub: `(unit, cost)` for every unit that
+/// lists the hub among its candidates.
+pub fn inverse_costs(cand: &Candidates, m: usize) -> Vec<Vec<(u32, f64)>> {
+    let mut inv = vec![Vec::new(); m];
+    for (u, l) in cand.per_unit.iter().enumerate() {
+        for &(h, c) in l {
+            inv[h as usize].push((u as u32, c));
+        }
+    }
+    inv
+}
+
 /// How many hubs to seed: the count when fixed, else enough capacity for the load with
 /// some slack.
 fn target_hubs(p: &Problem) -> usize {

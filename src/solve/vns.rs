@@ -18,7 +18,7 @@
 
 use super::alloc::gap_step;
 use super::cand::Candidates;
-use super::construct::{assign_units, repair_hubs};
+use super::construct::{assign_units, inverse_costs, repair_hubs};
 use super::local::{shift_units, swap_units};
 use super::state::{State, NONE};
 use rand::{RngExt, SeedableRng};
@@ -493,16 +493,10 @@ pub fn vns(
 ) -> VnsStats {
     let t0 = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(vp.seed ^ 0x0F1E_5A11);
-    let mut listing = vec![Vec::new(); inv.len()];
-    for (u, l) in cand.per_unit.iter().enumerate() {
-        for &(h, c) in l {
-            listing[h as usize].push((u as u32, c));
-        }
-    }
     let mut s = Search {
         cand,
         inv,
-        listing,
+        listing: inverse_costs(cand, inv.len()),
         vp,
         deadline,
         stats: VnsStats::default(),
@@ -669,12 +663,7 @@ mod tests {
         for (i, p) in problems.iter().enumerate() {
             let cand = Candidates::build(p, 40);
             let inv = inverse(&cand, p.hubs.len());
-            let mut listing = vec![Vec::new(); p.hubs.len()];
-            for (u, l) in cand.per_unit.iter().enumerate() {
-                for &(h, c) in l {
-                    listing[h as usize].push((u as u32, c));
-                }
-            }
+            let listing = inverse_costs(&cand, p.hubs.len());
             let mut rng = ChaCha8Rng::seed_from_u64(i as u64);
             let Some(mut st) = construct(p, &cand, &inv, &mut rng) else {
                 continue;

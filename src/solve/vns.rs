@@ -305,7 +305,7 @@ struct Search<'c> {
     cand: &'c Candidates,
     inv: &'c [Vec<u32>],
     /// `inv` with each unit's cost at the hub.
-    listing: Vec<Vec<(u32, f64)>>,
+    listing: &'c [Vec<(u32, f64)>],
     vp: &'c VnsParams,
     deadline: Instant,
     stats: VnsStats,
@@ -326,7 +326,7 @@ impl Search<'_> {
             cur,
             self.cand,
             self.inv,
-            &self.listing,
+            self.listing,
             g,
             h,
             &mut self.scratch,
@@ -469,7 +469,7 @@ impl Search<'_> {
                 &mut ns,
                 self.cand,
                 self.inv,
-                &self.listing,
+                self.listing,
                 Some(g),
                 Some(h),
                 &mut self.scratch,
@@ -491,12 +491,24 @@ pub fn vns(
     vp: &VnsParams,
     deadline: Instant,
 ) -> VnsStats {
+    vns_listed(st, cand, inv, &inverse_costs(cand, inv.len()), vp, deadline)
+}
+
+/// [`vns`] with the costed listing of `inv` given (built once for many runs).
+fn vns_listed(
+    st: &mut State,
+    cand: &Candidates,
+    inv: &[Vec<u32>],
+    listing: &[Vec<(u32, f64)>],
+    vp: &VnsParams,
+    deadline: Instant,
+) -> VnsStats {
     let t0 = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(vp.seed ^ 0x0F1E_5A11);
     let mut s = Search {
         cand,
         inv,
-        listing: inverse_costs(cand, inv.len()),
+        listing,
         vp,
         deadline,
         stats: VnsStats::default(),
@@ -585,6 +597,10 @@ where
     use rayon::prelude::*;
     let chains = pool.current_num_threads().max(1);
     let start = st.clone();
+    // One costed listing for every chain and restart (at 50,000 units it holds
+    // millions of entries).
+    let listing = inverse_costs(cand, inv.len());
+    let listing = &listing;
     let results: Vec<(State, ParallelStats)> = pool.install(|| {
         (0..chains)
             .into_par_iter()
@@ -594,7 +610,7 @@ where
                     seed: vp.seed.wrapping_add(i as u64),
                     ..vp.clone()
                 };
-                let s = vns(&mut best, cand, inv, &v, deadline);
+                let s = vns_listed(&mut best, cand, inv, listing, &v, deadline);
                 let mut stats = ParallelStats {
                     evaluations: s.evaluations,
                     shakes: s.shakes,
@@ -617,7 +633,7 @@ where
                         max_evaluations: vp.max_evaluations - stats.evaluations,
                         ..vp.clone()
                     };
-                    let s = vns(&mut ns, cand, inv, &v, deadline);
+                    let s = vns_listed(&mut ns, cand, inv, listing, &v, deadline);
                     stats.evaluations += s.evaluations;
                     stats.shakes += s.shakes;
                     if better(&ns, &best) {

@@ -336,9 +336,12 @@ fn solve_one(
     };
     if let Some(b) = best.as_ref() {
         // Long enough to converge on small problems (then the final bound phase
-        // shrinks to a refinement, and the search gets the time).
-        let until =
-            Instant::now() + Duration::from_secs_f64((total * 0.1).max((total * 0.4).min(1.0)));
+        // shrinks to a refinement, and the search gets the time), never past the
+        // run's deadline (a 1 ms run otherwise got 0.4 ms of wall-clock-dependent
+        // iterations after its construction, and its plan varied between runs).
+        let until = (Instant::now()
+            + Duration::from_secs_f64((total * 0.1).max((total * 0.4).min(1.0))))
+        .min(deadline);
         let lag = lagrangian_bound(problem, b.cost, &b.acost, None, until, int_costs, &pool);
         early = Early {
             bound: lag.bound,
@@ -346,7 +349,7 @@ fn solve_one(
             converged: lag.converged,
             lambda: Some(lag.lambda),
         };
-        let settle_until = Instant::now() + Duration::from_secs_f64(start_share);
+        let settle_until = (Instant::now() + Duration::from_secs_f64(start_share)).min(deadline);
         // Two plans from the relaxation's hubs: its own allocation, and a greedy
         // one; the better after settling.
         let mut lag_starts: Vec<State> = [

@@ -42,10 +42,19 @@ def report(d):
     p = os.path.join(d, "sscflp.csv")
     if os.path.exists(p):
         rs = rows(p)
-        hol = [r for r in rs if not r["instance"].startswith("orlib") and "capa" not in r["instance"]]
-        out["Holmberg + OR-SS, T = 10 s"] = [summarise(rs)] + [
+        hol = [r for r in rs if r["instance"].startswith("holmberg")]
+        ss = [r for r in rs if r["instance"].startswith("orlib")]
+        out["Holmberg + OR-SS, T = 10 s"] = [
+            "all: " + summarise(rs), "Holmberg: " + summarise(hol), "OR-SS: " + summarise(ss)] + [
             f"{r['instance']}: {r['gap_to_best_pct']} %" for r in rs
             if r["gap_to_best_pct"] and float(r["gap_to_best_pct"]) > 1e-4]
+    p = os.path.join(d, "sweep", "comparison.csv")
+    if os.path.exists(p):
+        with open(p, newline="", encoding="utf-8-sig") as f:
+            rs = [r for r in csv.DictReader(f) if r["outcome"] == "ok"]
+        gaps = [100 * float(r["gap"]) for r in rs if r["gap"]]
+        out["budget sweep"] = [f"{len(rs)} scenarios planned, gaps {min(gaps):.2f}-{max(gaps):.2f} %, "
+                               f"contracts {min(int(r['contracts']) for r in rs)}-{max(int(r['contracts']) for r in rs)}"]
     for name in ["ward1.txt", "ward2.txt", "sweep.txt", "p3038_600.err"]:
         p = os.path.join(d, name)
         if os.path.exists(p):

@@ -1,15 +1,19 @@
 //! `matome plan DATASET`: read and validate the dataset, read the scenario and the
 //! staff-time model, plan, check, write the outputs and print a before/after summary.
-//! Exit codes: 0 plan written; 1 no plan exists (infeasible scenario, no solution in
-//! time, failed check); 2 bad input or output location.
+//! Exit codes: 0 plan written; 1 the dataset is invalid or no plan exists (infeasible
+//! scenario, no solution in time, failed check); 2 bad arguments, scenario or models
+//! file, or output location.
 
+use super::{exit_code, whole, Invalid};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use matome::plan::{group_thousands as group, Inputs, Plan, PlanError};
-use matome::report::fixed;
-use matome::scenario::Scenario;
+use matome::io::resolve_models_dir;
+use matome::plan::{Inputs, Plan, PlanError};
+use matome::scenario::{Scenario, ScenarioError};
 use matome::staff::StaffModel;
+use matome::text::{fixed, thousands as group};
+use matome::ward::Ward;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +21,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Args)]
+#[command(after_help = "Exit codes:
+  0  the plan was written
+  1  the dataset is invalid, or no plan exists (infeasible scenario, no solution in time,
+     failed check); nothing is written
+  2  usage error: bad arguments, scenario or models file, or output location")]
 pub struct PlanArgs {
     /// Dataset folder (facilities.csv, service_lines.csv, contracts.csv, …).
     pub dataset: PathBuf,
@@ -48,16 +57,6 @@ pub struct PlanArgs {
     pub verbose: bool,
 }
 
-/// `--models`, else `./models` when it exists, else None (embedded copies).
-pub fn models_dir(arg: Option<&Path>) -> Option<PathBuf> {
-    match arg {
-        Some(p) => Some(p.to_path_buf()),
-        None => Path::new("models")
-            .is_dir()
-            .then(|| PathBuf::from("models")),
-    }
-}
-
 /// The scenario file given, else the models folder's baseline, else the embedded one.
 pub fn load_scenario(arg: Option<&Path>, models: Option<&Path>) -> anyhow::Result<Scenario> {
     if let Some(p) = arg {
@@ -78,13 +77,24 @@ pub fn load_scenario(arg: Option<&Path>, models: Option<&Path>) -> anyhow::Resul
 
 /// Everything a plan reads, validated; shared with `matome scenarios`.
 pub struct Loaded {
-    pub dataset: matome::model::Dataset,
-    pub trades: matome::model::TradeCatalogue,
+    pub ward: Ward,
     pub staff: StaffModel,
     pub name: String,
 }
 
-pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> Result<Loaded, String> {
+impl Loaded {
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            dataset_name: &self.name,
+            ward: &self.ward,
+            staff: &self.staff,
+        }
+    }
+}
+
+/// Validates the dataset (an invalid one is an `Invalid::Data` error listing every
+/// diagnostic), prints its warnings unless `quiet`, and reads the staff-time model.
+pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> anyhow::Result<Loaded> {
     let v = matome::validate::load_and_validate(dataset, models).map_err(|diags| {
         let mut m: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         m.push(format!(
@@ -92,22 +102,21 @@ pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> Result
             dataset.display(),
             diags.len()
         ));
-        m.join("\n")
+        Invalid::Data(m.join("\n"))
     })?;
     if !quiet {
         for w in &v.warnings {
             eprintln!("{w}");
         }
     }
-    let staff = StaffModel::load(models).map_err(|e| e.to_string())?;
+    let staff = StaffModel::load(models).map_err(whole)?;
     let name = dataset
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dataset.display().to_string());
     Ok(Loaded {
-        dataset: v.dataset,
-        trades: v.trades,
+        ward: v.ward,
         staff,
         name,
     })
@@ -160,49 +169,19 @@ impl Progress {
 }
 
 pub fn run(args: PlanArgs) -> ExitCode {
-    match run_inner(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::NoPlan(m)) => {
-            eprintln!("matome plan: no plan: {m}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Input(m)) => {
-            eprintln!("matome plan: {m}");
-            ExitCode::from(2)
-        }
-    }
+    exit_code("plan", run_inner(&args))
 }
 
-enum Failure {
-    NoPlan(String),
-    Input(String),
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Input(format!("{e:#}"))
-    }
-}
-
-fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
-    let models = models_dir(args.models.as_deref());
+fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
+    let models = resolve_models_dir(args.models.as_deref());
     let mut scenario = load_scenario(args.scenario.as_deref(), models.as_deref())?;
-    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads)
-        .map_err(Failure::Input)?;
+    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    matome::report::ensure_outside(&args.dataset, &out)
-        .map_err(|e| Failure::Input(e.to_string()))?;
-    let loaded =
-        load_inputs(&args.dataset, models.as_deref(), args.quiet).map_err(Failure::Input)?;
-    let inputs = Inputs {
-        dataset_name: &loaded.name,
-        dataset: &loaded.dataset,
-        trades: &loaded.trades,
-        staff: &loaded.staff,
-    };
+    matome::report::ensure_outside(&args.dataset, &out).map_err(whole)?;
+    let loaded = load_inputs(&args.dataset, models.as_deref(), args.quiet)?;
 
     let progress = Progress::start(
         args.quiet,
@@ -217,18 +196,17 @@ fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
         }
         bar.set_message(m.to_string());
     });
-    let result = matome::plan::plan(inputs, &scenario, Some(callback));
+    let result = matome::plan::plan(loaded.inputs(), &scenario, Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {
         if e.is_infeasible() || matches!(e, PlanError::CheckFailed(_) | PlanError::Solver(_)) {
-            Failure::NoPlan(e.to_string())
+            anyhow::Error::new(Invalid::NoPlan(e))
         } else {
-            Failure::Input(e.to_string())
+            whole(e)
         }
     })?;
     let written = matome::report::write(&plan, &args.dataset, &out)
-        .with_context(|| format!("writing {}", out.display()))
-        .map_err(Failure::from)?;
+        .with_context(|| format!("writing {}", out.display()))?;
     print_summary(&plan, &out, &written);
     Ok(())
 }
@@ -239,7 +217,7 @@ pub fn apply_overrides(
     time_limit: Option<f64>,
     seed: Option<u64>,
     threads: Option<usize>,
-) -> Result<(), String> {
+) -> Result<(), ScenarioError> {
     if let Some(t) = time_limit {
         s.solver.time_limit_s = t;
     }
@@ -250,7 +228,6 @@ pub fn apply_overrides(
         s.solver.threads = t;
     }
     s.validate(Path::new("command line"))
-        .map_err(|e| e.to_string())
 }
 
 fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {

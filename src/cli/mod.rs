@@ -5,7 +5,9 @@
 
 pub mod bench;
 pub mod generate;
+mod inputs;
 pub mod plan;
+mod progress;
 pub mod scenarios;
 pub mod validate;
 

@@ -4,21 +4,17 @@
 //! scenario, no solution in time, failed check); 2 bad arguments, scenario or models
 //! file, or output location.
 
+use super::inputs::{apply_overrides, load_inputs, load_scenario};
+use super::progress::Progress;
 use super::{exit_code, whole, Invalid};
 use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use matome::io::resolve_models_dir;
-use matome::plan::{Inputs, Plan, PlanError};
-use matome::scenario::{Scenario, ScenarioError};
-use matome::staff::StaffModel;
+use matome::plan::{Plan, PlanError};
 use matome::text::{fixed, thousands as group};
-use matome::ward::Ward;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 #[derive(Args)]
 #[command(after_help = "Exit codes:
@@ -55,117 +51,6 @@ pub struct PlanArgs {
     /// (parts, construction, LNS, MIP, bounds).
     #[arg(long, conflicts_with = "quiet")]
     pub verbose: bool,
-}
-
-/// The scenario file given, else the models folder's baseline, else the embedded one.
-pub fn load_scenario(arg: Option<&Path>, models: Option<&Path>) -> anyhow::Result<Scenario> {
-    if let Some(p) = arg {
-        return Ok(Scenario::load(p)?);
-    }
-    if let Some(m) = models {
-        let p = m.join("scenarios/baseline.toml");
-        if p.is_file() {
-            return Ok(Scenario::load(&p)?);
-        }
-    }
-    Ok(Scenario::parse(
-        matome::scenario::EMBEDDED_BASELINE,
-        Path::new("baseline.toml (embedded)"),
-        "baseline",
-    )?)
-}
-
-/// Everything a plan reads, validated; shared with `matome scenarios`.
-pub struct Loaded {
-    pub ward: Ward,
-    pub staff: StaffModel,
-    pub name: String,
-}
-
-impl Loaded {
-    pub fn inputs(&self) -> Inputs<'_> {
-        Inputs {
-            dataset_name: &self.name,
-            ward: &self.ward,
-            staff: &self.staff,
-        }
-    }
-}
-
-/// Validates the dataset (an invalid one is an `Invalid::Data` error listing every
-/// diagnostic), prints its warnings unless `quiet`, and reads the staff-time model.
-pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> anyhow::Result<Loaded> {
-    let v = matome::validate::load_and_validate(dataset, models).map_err(|diags| {
-        let mut m: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-        m.push(format!(
-            "{}: {} problem(s); nothing was planned",
-            dataset.display(),
-            diags.len()
-        ));
-        Invalid::Data(m.join("\n"))
-    })?;
-    if !quiet {
-        for w in &v.warnings {
-            eprintln!("{w}");
-        }
-    }
-    let staff = StaffModel::load(models).map_err(whole)?;
-    let name = dataset
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| dataset.display().to_string());
-    Ok(Loaded {
-        ward: v.ward,
-        staff,
-        name,
-    })
-}
-
-/// A spinner on stderr that appears only once a run has taken a second.
-pub struct Progress {
-    bar: ProgressBar,
-    done: Arc<AtomicBool>,
-    waiter: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Progress {
-    pub fn start(quiet: bool, what: &str) -> Progress {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
-            bar.set_style(style);
-        }
-        bar.set_message(what.to_string());
-        let done = Arc::new(AtomicBool::new(false));
-        let waiter = (!quiet).then(|| {
-            let (bar, done) = (bar.clone(), done.clone());
-            std::thread::spawn(move || {
-                for _ in 0..20 {
-                    if done.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                if !done.load(Ordering::Relaxed) {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                    bar.enable_steady_tick(Duration::from_millis(120));
-                }
-            })
-        });
-        Progress { bar, done, waiter }
-    }
-
-    pub fn bar(&self) -> ProgressBar {
-        self.bar.clone()
-    }
-
-    pub fn finish(mut self) {
-        self.done.store(true, Ordering::Relaxed);
-        if let Some(w) = self.waiter.take() {
-            let _ = w.join();
-        }
-        self.bar.finish_and_clear();
-    }
 }
 
 pub fn run(args: PlanArgs) -> ExitCode {
@@ -209,25 +94,6 @@ fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", out.display()))?;
     print_summary(&plan, &out, &written);
     Ok(())
-}
-
-/// Writes the command-line overrides into the scenario so the summary echoes them.
-pub fn apply_overrides(
-    s: &mut Scenario,
-    time_limit: Option<f64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
-) -> Result<(), ScenarioError> {
-    if let Some(t) = time_limit {
-        s.solver.time_limit_s = t;
-    }
-    if let Some(x) = seed {
-        s.solver.seed = x;
-    }
-    if let Some(t) = threads {
-        s.solver.threads = t;
-    }
-    s.validate(Path::new("command line"))
 }
 
 fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {

@@ -4,7 +4,8 @@
 //! when the dataset is invalid; 2 for bad arguments, sweep or scenario files, or
 //! output location.
 
-use super::plan::{apply_overrides, load_inputs, Progress};
+use super::inputs::{apply_overrides, load_inputs};
+use super::progress::Progress;
 use super::{exit_code, whole};
 use clap::Args;
 use matome::io::resolve_models_dir;

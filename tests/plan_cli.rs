@@ -22,8 +22,12 @@ fn matome(args: &[&str], cwd: &Path) -> Output {
 }
 
 fn plan_into(out: &Path, extra: &[&str]) -> Output {
+    plan_dataset(&tiny(), out, extra)
+}
+
+/// `matome plan DATASET --models models --out OUT --quiet EXTRA…`, run beside OUT.
+fn plan_dataset(dataset: &Path, out: &Path, extra: &[&str]) -> Output {
     let models = repo().join("models");
-    let dataset = tiny();
     let mut args = vec![
         "plan",
         dataset.to_str().unwrap(),
@@ -251,20 +255,7 @@ fn an_unknown_scenario_key_is_named_with_its_file() {
 }
 
 fn plan_fixture(fixture: &str, out: &Path) -> Output {
-    let models = repo().join("models");
-    let dataset = repo().join("tests/fixtures").join(fixture);
-    matome(
-        &[
-            "plan",
-            dataset.to_str().unwrap(),
-            "--models",
-            models.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ],
-        out.parent().unwrap(),
-    )
+    plan_dataset(&repo().join("tests/fixtures").join(fixture), out, &[])
 }
 
 #[test]

@@ -6,8 +6,8 @@
 #![allow(clippy::field_reassign_with_default)]
 
 use super::*;
-use crate::problem::tests::ward;
 use crate::solve::Solution;
+use crate::ward::tests::{catalogue, dataset, ward};
 use crate::ward::Site;
 
 fn approx(a: f64, b: f64) {
@@ -128,9 +128,9 @@ fn findings_name_facilities_lines_and_keys() {
 #[test]
 fn a_line_without_a_contract_is_bundled_and_adds_nothing_before() {
     // L5 is the only line of C4; without its contract it is work not let today.
-    let mut d = crate::problem::tests::dataset();
+    let mut d = dataset();
     d.lines[4].contract_id.clear();
-    let w = Ward::resolve(d, crate::problem::tests::catalogue()).unwrap();
+    let w = Ward::resolve(d, catalogue()).unwrap();
     let staff = staff();
     let (a, built) = hand_made_plan(&w, &staff);
     assert_eq!(built.fates[4], problem::LineFate::Unit(2));

@@ -170,4 +170,4 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

@@ -305,4 +305,4 @@ fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -2,10 +2,30 @@
 //! ward's facility and infrastructure maintenance: it groups thousands of small
 //! maintenance contracts into a few bundles and reports the staff time freed.
 //!
-//! Layers: `model` (domain data) ← `io` (readers, writers) and `validate`;
-//! `solve` is the generic engine and never imports formats.
+//! Layers, each depending only on those below it:
+//!
+//! - `units`, `text`, `geo`, `diag`: typed quantities, number formatting, geometry,
+//!   and the coded `Diagnostic`s with their table of codes;
+//! - `model`: the dataset as read (keys as strings);
+//! - `io`: readers (and the dataset writer), reporting `diag` diagnostics;
+//! - `ward`: the resolved ward (keys as indices, contract → lines, road matrix and
+//!   map projection built once) and its one travel model;
+//! - `validate`: the cross-file checks, then the resolution of a valid dataset into a
+//!   `Ward`;
+//! - `scenario` and `staff`: scenario and sweep files, the staff-time model;
+//! - `problem`: ward + scenario → the engine's generic problem, and its solution back
+//!   as bundles;
+//! - `plan`: one plan end to end (build, solve, check, accounts) and sweeps of plans;
+//! - `report`: every output file of a plan or a sweep;
+//! - the binary (`main.rs`, `cli/`) on top: parses arguments, calls `validate`,
+//!   `plan` and `report`, prints and sets the exit code.
+//!
+//! `solve` is the generic engine beside them: it never imports wards, formats or
+//! reports (`problem` speaks to it); `bench` reads benchmark instances into it, and
+//! `generate` writes synthetic ward datasets.
 
 pub mod bench;
+pub mod diag;
 pub mod generate;
 pub mod geo;
 pub mod io;
@@ -16,5 +36,7 @@ pub mod report;
 pub mod scenario;
 pub mod solve;
 pub mod staff;
+pub mod text;
 pub mod units;
 pub mod validate;
+pub mod ward;

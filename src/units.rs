@@ -1,13 +1,16 @@
 //! Typed quantities. Yen, hours and kilometres never mix by accident: each is its own
 //! newtype, and only the operations that make sense between them are defined.
 
+#![warn(missing_docs)]
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Mul, Sub};
 
 macro_rules! quantity {
-    ($name:ident, $inner:ty, $unit:expr) => {
+    ($(#[$doc:meta])* $name:ident, $inner:ty, $unit:expr) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub $inner);
@@ -47,9 +50,24 @@ macro_rules! quantity {
     };
 }
 
-quantity!(Yen, i64, "JPY");
-quantity!(Hours, f64, "h");
-quantity!(Km, f64, "km");
+quantity!(
+    /// Japanese yen, whole.
+    Yen,
+    i64,
+    "JPY"
+);
+quantity!(
+    /// Hours.
+    Hours,
+    f64,
+    "h"
+);
+quantity!(
+    /// Kilometres.
+    Km,
+    f64,
+    "km"
+);
 
 impl Mul<f64> for Hours {
     type Output = Hours;

@@ -1,7 +1,7 @@
 //! `matome generate`: same seed → identical bytes; the committed sample is exactly the
 //! seed-1 output and passes validation with the figures issue 2 asks for.
 
-use matome::validate::{load_and_validate, Summary};
+use matome::validate::{load_and_validate, validate_dir, Summary};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,10 +98,10 @@ fn refuses_a_non_empty_folder_without_force() {
 
 #[test]
 fn sample_passes_validation_with_the_required_figures() {
-    let v =
-        load_and_validate(&root().join("datasets/setagaya-sample"), None).expect("sample is valid");
+    let sample = root().join("datasets/setagaya-sample");
+    let v = load_and_validate(&sample, None).expect("sample is valid");
     assert!(v.warnings.is_empty(), "{:#?}", v.warnings);
-    let s = Summary::of(&v.dataset);
+    let s = Summary::of(&validate_dir(&sample, None).outcome.dataset);
     assert!(s.facilities >= 800, "{} facilities", s.facilities);
     assert_eq!(s.areas, 5);
     assert_eq!(s.districts, 28);
@@ -119,7 +119,7 @@ fn sample_passes_validation_with_the_required_figures() {
         "designated-manager share {dm_share}"
     );
     // Every facility lies inside the ward's bounding box.
-    for f in &v.dataset.facilities {
+    for f in v.ward.facilities() {
         assert!(
             (35.590..=35.683).contains(&f.lat) && (139.582..=139.687).contains(&f.lon),
             "{f:?}"
@@ -127,7 +127,7 @@ fn sample_passes_validation_with_the_required_figures() {
     }
     // Contract ends spread over 2025–2028.
     let years: std::collections::BTreeSet<i32> =
-        v.dataset.contracts.iter().map(|c| c.end.year).collect();
+        v.ward.contracts().iter().map(|c| c.end.year).collect();
     assert_eq!(
         years.into_iter().collect::<Vec<_>>(),
         vec![2025, 2026, 2027, 2028]

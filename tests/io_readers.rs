@@ -129,13 +129,10 @@ fn cp932_japanese_names_round_trip() {
         fs::write(&p, &bytes).unwrap();
     }
     let v = load_and_validate(tmp.path(), None).expect("CP932 dataset is valid");
-    assert_eq!(v.dataset.facilities[0].name, "髙井戸①小学校");
-    assert_eq!(v.dataset.facilities[7].name, "深沢体育館");
-    assert_eq!(
-        v.dataset.facilities[7].operator,
-        Operator::DesignatedManager
-    );
-    assert_eq!(v.dataset.contracts[1].vendor, "株式会社ｶﾅ美装");
+    assert_eq!(v.ward.facilities()[0].name, "髙井戸①小学校");
+    assert_eq!(v.ward.facilities()[7].name, "深沢体育館");
+    assert_eq!(v.ward.facilities()[7].operator, Operator::DesignatedManager);
+    assert_eq!(v.ward.contracts()[1].vendor, "株式会社ｶﾅ美装");
 }
 
 #[test]
@@ -188,8 +185,8 @@ fn thousands_separators_and_slash_dates_are_accepted() {
     );
     fs::write(&p, text).unwrap();
     let v = load_and_validate(tmp.path(), None).expect("valid");
-    assert_eq!(v.dataset.contracts[0].annual_value.0, 7_680_000);
-    assert_eq!(v.dataset.contracts[0].start.to_string(), "2023-04-01");
+    assert_eq!(v.ward.contracts()[0].annual_value.0, 7_680_000);
+    assert_eq!(v.ward.contracts()[0].start.to_string(), "2023-04-01");
 }
 
 #[test]
@@ -251,9 +248,9 @@ fn extra_columns_and_missing_optional_columns_are_fine() {
     }
     let v = load_and_validate(tmp.path(), None).expect("valid");
     assert!(v
-        .dataset
-        .facilities
+        .ward
+        .facilities()
         .iter()
         .all(|f| f.operator == Operator::Direct));
-    assert!(v.dataset.lines.iter().all(|l| !l.pinned));
+    assert!(v.ward.lines().iter().all(|l| !l.pinned));
 }

@@ -22,8 +22,12 @@ fn matome(args: &[&str], cwd: &Path) -> Output {
 }
 
 fn plan_into(out: &Path, extra: &[&str]) -> Output {
+    plan_dataset(&tiny(), out, extra)
+}
+
+/// `matome plan DATASET --models models --out OUT --quiet EXTRA…`, run beside OUT.
+fn plan_dataset(dataset: &Path, out: &Path, extra: &[&str]) -> Output {
     let models = repo().join("models");
-    let dataset = tiny();
     let mut args = vec![
         "plan",
         dataset.to_str().unwrap(),
@@ -248,4 +252,34 @@ fn an_unknown_scenario_key_is_named_with_its_file() {
         "{err}"
     );
     assert!(!out.exists());
+}
+
+fn plan_fixture(fixture: &str, out: &Path) -> Output {
+    plan_dataset(&repo().join("tests/fixtures").join(fixture), out, &[])
+}
+
+#[test]
+fn an_invalid_dataset_exits_1_and_names_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = plan_fixture("line_unknown_facility", &out);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error[E0202]") && err.contains("nothing was planned"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn a_line_without_a_contract_is_bundled_as_work_not_let_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = plan_fixture("line_without_contract", &out);
+    assert!(o.status.success(), "{}", text(&o));
+    let (_, lines) = read_csv(&out.join("assignments.csv"));
+    let l18 = lines.iter().find(|r| r.get(0) == Some("L18")).unwrap();
+    assert_eq!(l18.get(6), Some(""), "no old contract: {l18:?}");
+    assert!(l18.get(7).unwrap().starts_with('B'), "bundled: {l18:?}");
 }

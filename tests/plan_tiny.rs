@@ -41,8 +41,7 @@ fn tiny_baseline_plan_matches_hand_computed_counts_and_hours() {
     let scenario = Scenario::load(&models.join("scenarios/baseline.toml")).unwrap();
     let inputs = Inputs {
         dataset_name: "tiny",
-        dataset: &v.dataset,
-        trades: &v.trades,
+        ward: &v.ward,
         staff: &staff,
     };
     let p = plan(inputs, &scenario, None).unwrap_or_else(|e| panic!("{e}"));
@@ -72,7 +71,7 @@ fn tiny_baseline_plan_matches_hand_computed_counts_and_hours() {
         .map(|b| {
             b.facilities
                 .iter()
-                .map(|&f| v.dataset.facilities[f].id.as_str())
+                .map(|&f| v.ward.facilities()[f].id.as_str())
                 .collect()
         })
         .collect();

@@ -1,7 +1,8 @@
 //! One test per broken fixture under tests/fixtures/: each breaks one thing and must
 //! produce exactly the expected diagnostics (code, file, line), and nothing else.
 
-use matome::validate::{codes, validate_dir, Diagnostic};
+use matome::diag::{codes, Diagnostic};
+use matome::validate::validate_dir;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {

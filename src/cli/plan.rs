@@ -1,22 +1,27 @@
 //! `matome plan DATASET`: read and validate the dataset, read the scenario and the
 //! staff-time model, plan, check, write the outputs and print a before/after summary.
-//! Exit codes: 0 plan written; 1 no plan exists (infeasible scenario, no solution in
-//! time, failed check); 2 bad input or output location.
+//! Exit codes: 0 plan written; 1 the dataset is invalid or no plan exists (infeasible
+//! scenario, no solution in time, failed check); 2 bad arguments, scenario or models
+//! file, or output location.
 
+use super::inputs::{apply_overrides, load_inputs, load_scenario};
+use super::progress::Progress;
+use super::{exit_code, whole, Invalid};
 use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use matome::plan::{group_thousands as group, Inputs, Plan, PlanError};
-use matome::report::fixed;
-use matome::scenario::Scenario;
-use matome::staff::StaffModel;
+use matome::io::resolve_models_dir;
+use matome::plan::{Plan, PlanError};
+use matome::text::{fixed, thousands as group};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 #[derive(Args)]
+#[command(after_help = "Exit codes:
+  0  the plan was written
+  1  the dataset is invalid, or no plan exists (infeasible scenario, no solution in time,
+     failed check); nothing is written
+  2  usage error: bad arguments, scenario or models file, or output location")]
 pub struct PlanArgs {
     /// Dataset folder (facilities.csv, service_lines.csv, contracts.csv, …).
     pub dataset: PathBuf,
@@ -48,161 +53,20 @@ pub struct PlanArgs {
     pub verbose: bool,
 }
 
-/// `--models`, else `./models` when it exists, else None (embedded copies).
-pub fn models_dir(arg: Option<&Path>) -> Option<PathBuf> {
-    match arg {
-        Some(p) => Some(p.to_path_buf()),
-        None => Path::new("models")
-            .is_dir()
-            .then(|| PathBuf::from("models")),
-    }
-}
-
-/// The scenario file given, else the models folder's baseline, else the embedded one.
-pub fn load_scenario(arg: Option<&Path>, models: Option<&Path>) -> anyhow::Result<Scenario> {
-    if let Some(p) = arg {
-        return Ok(Scenario::load(p)?);
-    }
-    if let Some(m) = models {
-        let p = m.join("scenarios/baseline.toml");
-        if p.is_file() {
-            return Ok(Scenario::load(&p)?);
-        }
-    }
-    Ok(Scenario::parse(
-        matome::scenario::EMBEDDED_BASELINE,
-        Path::new("baseline.toml (embedded)"),
-        "baseline",
-    )?)
-}
-
-/// Everything a plan reads, validated; shared with `matome scenarios`.
-pub struct Loaded {
-    pub dataset: matome::model::Dataset,
-    pub trades: matome::model::TradeCatalogue,
-    pub staff: StaffModel,
-    pub name: String,
-}
-
-pub fn load_inputs(dataset: &Path, models: Option<&Path>, quiet: bool) -> Result<Loaded, String> {
-    let v = matome::validate::load_and_validate(dataset, models).map_err(|diags| {
-        let mut m: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-        m.push(format!(
-            "{}: {} problem(s); nothing was planned",
-            dataset.display(),
-            diags.len()
-        ));
-        m.join("\n")
-    })?;
-    if !quiet {
-        for w in &v.warnings {
-            eprintln!("{w}");
-        }
-    }
-    let staff = StaffModel::load(models).map_err(|e| e.to_string())?;
-    let name = dataset
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| dataset.display().to_string());
-    Ok(Loaded {
-        dataset: v.dataset,
-        trades: v.trades,
-        staff,
-        name,
-    })
-}
-
-/// A spinner on stderr that appears only once a run has taken a second.
-pub struct Progress {
-    bar: ProgressBar,
-    done: Arc<AtomicBool>,
-    waiter: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Progress {
-    pub fn start(quiet: bool, what: &str) -> Progress {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed} {msg}") {
-            bar.set_style(style);
-        }
-        bar.set_message(what.to_string());
-        let done = Arc::new(AtomicBool::new(false));
-        let waiter = (!quiet).then(|| {
-            let (bar, done) = (bar.clone(), done.clone());
-            std::thread::spawn(move || {
-                for _ in 0..20 {
-                    if done.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                if !done.load(Ordering::Relaxed) {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                    bar.enable_steady_tick(Duration::from_millis(120));
-                }
-            })
-        });
-        Progress { bar, done, waiter }
-    }
-
-    pub fn bar(&self) -> ProgressBar {
-        self.bar.clone()
-    }
-
-    pub fn finish(mut self) {
-        self.done.store(true, Ordering::Relaxed);
-        if let Some(w) = self.waiter.take() {
-            let _ = w.join();
-        }
-        self.bar.finish_and_clear();
-    }
-}
-
 pub fn run(args: PlanArgs) -> ExitCode {
-    match run_inner(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::NoPlan(m)) => {
-            eprintln!("matome plan: no plan: {m}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Input(m)) => {
-            eprintln!("matome plan: {m}");
-            ExitCode::from(2)
-        }
-    }
+    exit_code("plan", run_inner(&args))
 }
 
-enum Failure {
-    NoPlan(String),
-    Input(String),
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        Failure::Input(format!("{e:#}"))
-    }
-}
-
-fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
-    let models = models_dir(args.models.as_deref());
+fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
+    let models = resolve_models_dir(args.models.as_deref());
     let mut scenario = load_scenario(args.scenario.as_deref(), models.as_deref())?;
-    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads)
-        .map_err(Failure::Input)?;
+    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
-    matome::report::ensure_outside(&args.dataset, &out)
-        .map_err(|e| Failure::Input(e.to_string()))?;
-    let loaded =
-        load_inputs(&args.dataset, models.as_deref(), args.quiet).map_err(Failure::Input)?;
-    let inputs = Inputs {
-        dataset_name: &loaded.name,
-        dataset: &loaded.dataset,
-        trades: &loaded.trades,
-        staff: &loaded.staff,
-    };
+    matome::report::ensure_outside(&args.dataset, &out).map_err(whole)?;
+    let loaded = load_inputs(&args.dataset, models.as_deref(), args.quiet)?;
 
     let progress = Progress::start(
         args.quiet,
@@ -217,40 +81,19 @@ fn run_inner(args: &PlanArgs) -> Result<(), Failure> {
         }
         bar.set_message(m.to_string());
     });
-    let result = matome::plan::plan(inputs, &scenario, Some(callback));
+    let result = matome::plan::plan(loaded.inputs(), &scenario, Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {
         if e.is_infeasible() || matches!(e, PlanError::CheckFailed(_) | PlanError::Solver(_)) {
-            Failure::NoPlan(e.to_string())
+            anyhow::Error::new(Invalid::NoPlan(e))
         } else {
-            Failure::Input(e.to_string())
+            whole(e)
         }
     })?;
     let written = matome::report::write(&plan, &args.dataset, &out)
-        .with_context(|| format!("writing {}", out.display()))
-        .map_err(Failure::from)?;
+        .with_context(|| format!("writing {}", out.display()))?;
     print_summary(&plan, &out, &written);
     Ok(())
-}
-
-/// Writes the command-line overrides into the scenario so the summary echoes them.
-pub fn apply_overrides(
-    s: &mut Scenario,
-    time_limit: Option<f64>,
-    seed: Option<u64>,
-    threads: Option<usize>,
-) -> Result<(), String> {
-    if let Some(t) = time_limit {
-        s.solver.time_limit_s = t;
-    }
-    if let Some(x) = seed {
-        s.solver.seed = x;
-    }
-    if let Some(t) = threads {
-        s.solver.threads = t;
-    }
-    s.validate(Path::new("command line"))
-        .map_err(|e| e.to_string())
 }
 
 fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {

@@ -1,17 +1,25 @@
 //! `matome scenarios DATASET SWEEP.toml`: plan every scenario of a sweep in parallel,
-//! each into its own subfolder, and write one comparison. Exit codes: 0 when the
-//! comparison is written (infeasible members are rows with their reason); 2 for bad
-//! input or output location.
+//! write each plan into its own subfolder, and write one comparison. Exit codes: 0
+//! when the comparison is written (infeasible members are rows with their reason); 1
+//! when the dataset is invalid; 2 for bad arguments, sweep or scenario files, or
+//! output location.
 
-use super::plan::{apply_overrides, load_inputs, models_dir, Progress};
+use super::inputs::{apply_overrides, load_inputs};
+use super::progress::Progress;
+use super::{exit_code, whole};
 use clap::Args;
-use matome::plan::Inputs;
+use matome::io::resolve_models_dir;
 use matome::scenario::sweep::Sweep;
+use matome::text::thousands;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Args)]
+#[command(after_help = "Exit codes:
+  0  the comparison was written (infeasible members are rows with their reason)
+  1  the dataset is invalid; nothing is planned
+  2  usage error: bad arguments, sweep, scenario or models file, or output location")]
 pub struct ScenariosArgs {
     /// Dataset folder.
     pub dataset: PathBuf,
@@ -35,33 +43,21 @@ pub struct ScenariosArgs {
 }
 
 pub fn run(args: ScenariosArgs) -> ExitCode {
-    match run_inner(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(m) => {
-            eprintln!("matome scenarios: {m}");
-            ExitCode::from(2)
-        }
-    }
+    exit_code("scenarios", run_inner(&args))
 }
 
-fn run_inner(args: &ScenariosArgs) -> Result<(), String> {
-    let models = models_dir(args.models.as_deref());
-    let mut sweep = Sweep::load(&args.sweep).map_err(|e| e.to_string())?;
+fn run_inner(args: &ScenariosArgs) -> anyhow::Result<()> {
+    let models = resolve_models_dir(args.models.as_deref());
+    let mut sweep = Sweep::load(&args.sweep).map_err(whole)?;
     for s in &mut sweep.scenarios {
-        apply_overrides(s, args.time_limit, None, None)?;
+        apply_overrides(s, args.time_limit, None, None).map_err(whole)?;
     }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&sweep.name));
-    matome::report::ensure_outside(&args.dataset, &out).map_err(|e| e.to_string())?;
+    matome::report::ensure_outside(&args.dataset, &out).map_err(whole)?;
     let loaded = load_inputs(&args.dataset, models.as_deref(), args.quiet)?;
-    let inputs = Inputs {
-        dataset_name: &loaded.name,
-        dataset: &loaded.dataset,
-        trades: &loaded.trades,
-        staff: &loaded.staff,
-    };
 
     let total = sweep.scenarios.len();
     let progress = Progress::start(args.quiet, &format!("0 / {total} scenarios"));
@@ -71,22 +67,33 @@ fn run_inner(args: &ScenariosArgs) -> Result<(), String> {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         bar.set_message(format!("{n} / {total} scenarios (last: {name})"));
     };
-    let rows =
-        matome::plan::sweep::run(inputs, &sweep, &args.dataset, &out, args.threads, &on_done);
+    let mut comparison = matome::plan::sweep::run(loaded.inputs(), &sweep, args.threads, &on_done);
     progress.finish();
+    // Each plan into its own folder, exactly as `matome plan` writes it; a plan that
+    // cannot be written becomes a failed row.
+    let mut unwritten = Vec::new();
+    for (row, plan) in &comparison.plans {
+        let dir = out.join(&plan.scenario.name);
+        if let Err(e) = matome::report::write(plan, &args.dataset, &dir) {
+            unwritten.push((*row, e.to_string()));
+        }
+    }
+    for (row, reason) in unwritten {
+        comparison.fail(row, &reason);
+    }
+    let rows = &comparison.rows;
     let title = format!("{} / {}", loaded.name, sweep.name);
-    let written =
-        matome::report::comparison::write(&out, &title, &rows).map_err(|e| e.to_string())?;
+    let written = matome::report::comparison::write(&out, &title, rows).map_err(whole)?;
 
     println!("matome scenarios — {title}: {} scenarios", total);
-    for r in &rows {
+    for r in rows {
         match &r.figures {
             Some(f) => println!(
                 "  {:<44} {:>6} contracts  {:>9} h freed  {:>10} km/yr  {}{}",
                 r.name,
                 f.contracts,
-                matome::plan::group_thousands(f.staff_hours_freed.round() as i64),
-                matome::plan::group_thousands(f.travel_km_year.round() as i64),
+                thousands(f.staff_hours_freed.round() as i64),
+                thousands(f.travel_km_year.round() as i64),
                 r.outcome,
                 if r.pareto { "  ★ Pareto" } else { "" }
             ),

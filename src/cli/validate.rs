@@ -2,7 +2,9 @@
 //! every diagnostic, and sets the exit code.
 
 use clap::Args;
-use matome::validate::{thousands, validate_dir, Severity, Summary};
+use matome::diag::Severity;
+use matome::text::thousands;
+use matome::validate::{validate_dir, Summary};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -5,6 +5,7 @@
 
 use super::place::round_to;
 use super::preset::{Lot, Preset, Scope};
+use super::GenerateError;
 use crate::model::{Contract, Date, Facility, Operator, Procurement, ServiceLine, TradeCatalogue};
 use crate::units::{Hours, Yen};
 use rand::RngExt;
@@ -15,7 +16,7 @@ pub fn lines(
     rng: &mut ChaCha8Rng,
     p: &Preset,
     facs: &[(Facility, usize)],
-) -> Result<Vec<ServiceLine>, String> {
+) -> Result<Vec<ServiceLine>, GenerateError> {
     let mut out = Vec::new();
     for (f, ki) in facs {
         let kind = &p.kind[*ki];
@@ -23,7 +24,12 @@ pub fn lines(
             .profile
             .iter()
             .find(|pr| pr.name == kind.profile)
-            .ok_or_else(|| format!("kind '{}': no profile '{}'", kind.key, kind.profile))?;
+            .ok_or_else(|| {
+                GenerateError::Preset(format!(
+                    "kind '{}': no profile '{}'",
+                    kind.key, kind.profile
+                ))
+            })?;
         // Where the facility sits in its kind's size range: bigger sites draw towards
         // the top of each range.
         let size_t = match (kind.floor_area_m2, f.floor_area_m2) {
@@ -50,10 +56,10 @@ pub fn lines(
                     lerp([lo as f64, hi as f64], t2)
                 }
                 (None, None) => {
-                    return Err(format!(
+                    return Err(GenerateError::Preset(format!(
                         "profile '{}': line '{}' needs cost or rate",
                         profile.name, spec.trade
-                    ))
+                    )))
                 }
             };
             let pinned = spec.pinned_p > 0.0 && rng.random_bool(spec.pinned_p.clamp(0.0, 1.0));

@@ -2,9 +2,11 @@
 //! figure it draws from lives in a preset file (`setagaya.toml`, embedded) with its
 //! unit and source; this module only turns the preset and a seed into a `Dataset`.
 
+#![warn(missing_docs)]
+
 mod contracts;
 mod place;
-pub mod preset;
+mod preset;
 
 pub use place::apportion;
 
@@ -13,10 +15,13 @@ use crate::model::{Dataset, Depot};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+/// Why no dataset was generated.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
+    /// No embedded preset has this name.
     #[error("unknown preset '{0}' (known: setagaya)")]
     UnknownPreset(String),
+    /// The preset file is inconsistent (what is wrong, in words).
     #[error("the preset is invalid: {0}")]
     Preset(String),
 }
@@ -45,8 +50,8 @@ pub fn generate_from(text: &str, seed: u64) -> Result<Dataset, GenerateError> {
         }
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let facs = place::facilities(&mut rng, &p).map_err(GenerateError::Preset)?;
-    let mut lines = contracts::lines(&mut rng, &p, &facs).map_err(GenerateError::Preset)?;
+    let facs = place::facilities(&mut rng, &p)?;
+    let mut lines = contracts::lines(&mut rng, &p, &facs)?;
     let contracts = contracts::contracts(&mut rng, &p, &trades, &facs, &mut lines);
     let depots = p
         .depot

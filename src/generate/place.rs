@@ -3,6 +3,7 @@
 //! the ward's box), and what they are called.
 
 use super::preset::{Kind, Preset, Spread};
+use super::GenerateError;
 use crate::model::{Facility, Operator};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -60,7 +61,7 @@ pub fn apportion(count: usize, weights: &[f64]) -> Vec<usize> {
     out
 }
 
-fn counts(kind: &Kind, ds: &[DistrictRef]) -> Result<Vec<usize>, String> {
+fn counts(kind: &Kind, ds: &[DistrictRef]) -> Result<Vec<usize>, GenerateError> {
     Ok(match kind.spread {
         Spread::Population => apportion(
             kind.count,
@@ -75,10 +76,10 @@ fn counts(kind: &Kind, ds: &[DistrictRef]) -> Result<Vec<usize>, String> {
         Spread::Fixed => {
             let name = kind.district.as_deref().unwrap_or("");
             let i = ds.iter().position(|d| d.name == name).ok_or_else(|| {
-                format!(
+                GenerateError::Preset(format!(
                     "kind '{}': district '{name}' is not in the preset",
                     kind.key
-                )
+                ))
             })?;
             let mut v = vec![0; ds.len()];
             v[i] = kind.count;
@@ -147,19 +148,28 @@ fn name(rng: &mut ChaCha8Rng, kind: &Kind, d: &DistrictRef, used: &mut HashSet<S
 }
 
 /// The facilities with the index of the preset kind each was drawn from.
-pub fn facilities(rng: &mut ChaCha8Rng, p: &Preset) -> Result<Vec<(Facility, usize)>, String> {
+pub fn facilities(
+    rng: &mut ChaCha8Rng,
+    p: &Preset,
+) -> Result<Vec<(Facility, usize)>, GenerateError> {
     let ds = districts(p);
     let mut used = HashSet::new();
     let mut out = Vec::new();
     for (ki, kind) in p.kind.iter().enumerate() {
         if kind.names.is_empty() {
-            return Err(format!("kind '{}' has no name templates", kind.key));
+            return Err(GenerateError::Preset(format!(
+                "kind '{}' has no name templates",
+                kind.key
+            )));
         }
         let per_district = counts(kind, &ds)?;
         for (di, &n) in per_district.iter().enumerate() {
             let d = &ds[di];
             if d.towns.is_empty() {
-                return Err(format!("district '{}' has no towns", d.name));
+                return Err(GenerateError::Preset(format!(
+                    "district '{}' has no towns",
+                    d.name
+                )));
             }
             for _ in 0..n {
                 let (lat, lon) = location(rng, p, &ds, di);

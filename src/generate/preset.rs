@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
 pub struct Preset {
-    pub name: String,
     pub bbox: BBox,
     pub district_radius_km: f64,
     pub end_years: [i32; 2],

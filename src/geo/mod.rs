@@ -1,54 +1,15 @@
-//! Distances and shapes on the ward map: great-circle distance (geo's Haversine) times
-//! a detour factor, or the road distance of `travel.csv` where it has the pair; a local
-//! planar projection in km; convex hulls of bundles; and the length of one visiting
-//! round (nearest neighbour + 2-opt).
+//! Geometry on the ward map, knowing nothing of the ward: great-circle distance (geo's
+//! Haversine), a local planar projection in km, convex hulls of bundles, and the length
+//! of one visiting round (nearest neighbour + 2-opt). Road distances by site and the
+//! travel model live in `ward`.
 
-use crate::model::TravelEntry;
+#![warn(missing_docs)]
+
 use geo::{ConvexHull, Distance, Haversine, MultiPoint, Point};
-use std::collections::HashMap;
-
-/// A located place: a facility or a depot.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
-    pub id: String,
-    pub lat: f64,
-    pub lon: f64,
-}
 
 /// Great-circle distance in km.
 pub fn great_circle_km(a_lat: f64, a_lon: f64, b_lat: f64, b_lon: f64) -> f64 {
     Haversine.distance(Point::new(a_lon, a_lat), Point::new(b_lon, b_lat)) / 1000.0
-}
-
-/// Road distance between places: `travel.csv` where it has the pair (either direction),
-/// otherwise great-circle distance times the detour factor.
-pub struct Distances<'a> {
-    travel: &'a HashMap<(String, String), TravelEntry>,
-    detour: f64,
-}
-
-impl<'a> Distances<'a> {
-    pub fn new(travel: &'a HashMap<(String, String), TravelEntry>, detour: f64) -> Self {
-        Distances { travel, detour }
-    }
-
-    pub fn km(&self, a: &Place, b: &Place) -> f64 {
-        if a.id == b.id {
-            return 0.0;
-        }
-        if !self.travel.is_empty() {
-            // Allocation-free lookups would need a borrowed key type; travel matrices are
-            // only consulted when present, so the cost stays with datasets that have one.
-            let key = (a.id.clone(), b.id.clone());
-            if let Some(t) = self.travel.get(&key) {
-                return t.km.0;
-            }
-            if let Some(t) = self.travel.get(&(key.1, key.0)) {
-                return t.km.0;
-            }
-        }
-        great_circle_km(a.lat, a.lon, b.lat, b.lon) * self.detour
-    }
 }
 
 /// Equirectangular projection around a centre: x east, y north, in km. Accurate to
@@ -63,6 +24,7 @@ pub struct Projection {
 }
 
 impl Projection {
+    /// The projection centred on the mean of `places` (latitude, longitude).
     pub fn around(places: &[(f64, f64)]) -> Projection {
         let n = places.len().max(1) as f64;
         let lat0 = places.iter().map(|p| p.0).sum::<f64>() / n;
@@ -72,6 +34,7 @@ impl Projection {
         Projection { lat0, lon0, kx, ky }
     }
 
+    /// The planar position (x east, y north, km) of a point.
     pub fn xy(&self, lat: f64, lon: f64) -> [f64; 2] {
         [(lon - self.lon0) * self.kx, (lat - self.lat0) * self.ky]
     }
@@ -151,38 +114,6 @@ mod tests {
         // Setagaya ward office to Shibuya station: about 4.6 km as the crow flies.
         let d = great_circle_km(35.6464, 139.6532, 35.6580, 139.7016);
         assert!((d - 4.55).abs() < 0.1, "{d}");
-    }
-
-    #[test]
-    fn travel_matrix_wins_over_great_circle_either_direction() {
-        let mut t = HashMap::new();
-        t.insert(
-            ("A".to_string(), "B".to_string()),
-            TravelEntry {
-                km: crate::units::Km(7.0),
-                minutes: 12.0,
-            },
-        );
-        let dist = Distances::new(&t, 1.3);
-        let a = Place {
-            id: "A".into(),
-            lat: 35.0,
-            lon: 139.0,
-        };
-        let b = Place {
-            id: "B".into(),
-            lat: 35.01,
-            lon: 139.0,
-        };
-        let c = Place {
-            id: "C".into(),
-            lat: 35.02,
-            lon: 139.0,
-        };
-        assert_eq!(dist.km(&a, &b), 7.0);
-        assert_eq!(dist.km(&b, &a), 7.0);
-        let gc = great_circle_km(35.01, 139.0, 35.02, 139.0);
-        assert!((dist.km(&b, &c) - 1.3 * gc).abs() < 1e-12);
     }
 
     #[test]

@@ -5,17 +5,22 @@
 //! dataset invalid, so no placeholder ever reaches a plan.
 
 use super::table::{read_table, Table};
+use crate::diag::{codes, Diagnostic};
 use crate::model::{
     Contract, Dataset, Date, Depot, Facility, Operator, Procurement, ServiceLine, TravelEntry,
 };
 use crate::units::{Hours, Km, Yen};
-use crate::validate::{codes, Diagnostic};
 use std::path::Path;
 
+/// The facilities file of a dataset folder.
 pub const FACILITIES: &str = "facilities.csv";
+/// The service-lines file.
 pub const LINES: &str = "service_lines.csv";
+/// The contracts file.
 pub const CONTRACTS: &str = "contracts.csv";
+/// The depots file (optional).
 pub const DEPOTS: &str = "depots.csv";
+/// The road-matrix file (optional).
 pub const TRAVEL: &str = "travel.csv";
 
 const FACILITY_COLUMNS: &[&str] = &[
@@ -51,7 +56,9 @@ const TRAVEL_COLUMNS: &[&str] = &["from_id", "to_id", "km", "minutes"];
 /// What `read_dataset` found: everything it could read, and every problem.
 #[derive(Debug, Default)]
 pub struct ReadOutcome {
+    /// Every row that could be read (bad values replaced by placeholders).
     pub dataset: Dataset,
+    /// Every problem found while reading.
     pub diagnostics: Vec<Diagnostic>,
     /// The 1-based line of each row kept, by file, in dataset order; the checks of
     /// `validate` use them to point at the row.
@@ -60,17 +67,25 @@ pub struct ReadOutcome {
     pub dir: Option<std::path::PathBuf>,
 }
 
+/// Where each row kept was read: 1-based physical line numbers, by file.
 #[derive(Debug, Default, Clone)]
 pub struct RowLines {
+    /// facilities.csv, one per `Dataset::facilities`.
     pub facilities: Vec<usize>,
+    /// service_lines.csv, one per `Dataset::lines`.
     pub lines: Vec<usize>,
+    /// contracts.csv, one per `Dataset::contracts`.
     pub contracts: Vec<usize>,
+    /// depots.csv, one per `Dataset::depots`.
     pub depots: Vec<usize>,
+    /// travel.csv: (from_id, to_id, line) of each pair kept.
     pub travel: Vec<(String, String, usize)>,
     /// Files that could not be used at all (missing or a required column absent).
     pub unusable: Vec<&'static str>,
 }
 
+/// Reads a dataset folder; never fails and never panics: what cannot be read is a
+/// diagnostic.
 pub fn read_dataset(dir: &Path) -> ReadOutcome {
     let mut out = ReadOutcome {
         dir: Some(dir.to_path_buf()),

@@ -6,7 +6,9 @@
 
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_8};
 
+/// Decoded text and how it was decoded.
 pub struct Decoded {
+    /// The text.
     pub text: String,
     /// The encoding that was used, for messages.
     pub encoding: &'static str,
@@ -14,6 +16,7 @@ pub struct Decoded {
     pub replaced: bool,
 }
 
+/// Decodes a file's bytes (see the module doc for the order of guesses).
 pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, replaced) = enc.decode_without_bom_handling(&bytes[bom_len..]);

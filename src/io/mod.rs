@@ -2,6 +2,8 @@
 //! becomes a coded `Diagnostic` with file, line and column; no reader panics, whatever
 //! the bytes.
 
+#![warn(missing_docs)]
+
 mod dataset;
 pub mod decode;
 pub mod table;

@@ -3,14 +3,17 @@
 //! coded diagnostic (file, line, column, what, what to do) instead of failing.
 
 use super::decode::decode;
+use crate::diag::{codes, Diagnostic};
 use crate::model::Date;
-use crate::validate::{codes, Diagnostic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// A CSV file read by header name.
 pub struct Table {
+    /// The file read.
     pub file: PathBuf,
     columns: HashMap<String, usize>,
+    /// Each data row with its 1-based physical line.
     pub rows: Vec<(usize, csv::StringRecord)>,
 }
 
@@ -185,14 +188,18 @@ fn csv_error(path: &Path, e: &csv::Error, diags: &mut Vec<Diagnostic>) {
 
 /// One row being read; accessors push diagnostics into `diags`.
 pub struct Row<'a> {
+    /// The file the row is in.
     pub file: &'a Path,
+    /// Its 1-based physical line.
     pub line: usize,
     rec: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
+    /// Where its accessors report.
     pub diags: &'a mut Vec<Diagnostic>,
 }
 
 impl Table {
+    /// Row `i`, reporting into `diags`.
     pub fn row<'a>(&'a self, i: usize, diags: &'a mut Vec<Diagnostic>) -> Row<'a> {
         let (line, rec) = &self.rows[i];
         Row {
@@ -206,6 +213,7 @@ impl Table {
 }
 
 impl Row<'_> {
+    /// Reports a problem with column `col` of this row.
     pub fn report(&mut self, code: &str, col: &str, msg: String, action: &str) {
         self.diags.push(Diagnostic::new(
             code,
@@ -369,6 +377,7 @@ impl Row<'_> {
     }
 }
 
+/// `YYYY-MM-DD` or `YYYY/MM/DD`, checked against the calendar.
 pub fn parse_date(s: &str) -> Option<Date> {
     let parts: Vec<&str> = s.split(['-', '/']).collect();
     if parts.len() != 3 || parts[0].len() != 4 {

@@ -1,12 +1,13 @@
 //! Reads the trade catalogue (`models/trades.toml`), from a file or from the copy
 //! embedded in the binary so that matome also works outside the checkout.
 
+use crate::diag::{codes, Diagnostic};
 use crate::model::{Trade, TradeCatalogue};
-use crate::validate::{codes, Diagnostic};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
 
+/// The trade catalogue built into the binary.
 pub const EMBEDDED_TRADES: &str = include_str!("../../models/trades.toml");
 
 #[derive(Deserialize)]
@@ -35,6 +36,7 @@ pub fn read_trades(path: Option<&Path>) -> Result<TradeCatalogue, Vec<Diagnostic
     }
 }
 
+/// Parses catalogue text; `file` is only used in diagnostics.
 pub fn parse_trades(text: &str, file: &Path) -> Result<TradeCatalogue, Vec<Diagnostic>> {
     let parsed: TradesFile = match toml::from_str(text) {
         Ok(p) => p,

@@ -147,14 +147,23 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Why a dataset folder was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// The folder has content and `force` was not given.
     #[error("{0} exists and is not an empty folder; pass --force to replace it")]
     NotEmpty(PathBuf),
+    /// The path is a file.
     #[error("{0} exists and is not a folder")]
     NotAFolder(PathBuf),
+    /// Writing failed.
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// What was being written.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
 }
 
 /// Writes into a temporary sibling folder, then renames it into place, so `out` either

@@ -1,6 +1,9 @@
-//! The ward's domain: facilities, service lines, current contracts, the trade catalogue
-//! and optional depots and travel matrix. Plain data, read by `io`, validated by
-//! `validate`, turned into an engine problem by `problem`. No I/O here.
+//! The ward's domain as read: facilities, service lines, current contracts, the trade
+//! catalogue and optional depots and travel matrix. Plain data with keys as strings,
+//! read by `io`, checked by `validate` and resolved into a `ward::Ward` (keys become
+//! indices) for planning. No I/O here.
+
+#![warn(missing_docs)]
 
 use crate::units::{Hours, Km, Yen};
 use serde::{Deserialize, Serialize};
@@ -11,14 +14,19 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operator {
+    /// Run by the ward itself (`direct`).
     Direct,
+    /// Run by a designated manager (`designated_manager`).
     DesignatedManager,
 }
 
+/// How a contract was let.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Procurement {
+    /// Competitive tender (`competitive`).
     Competitive,
+    /// Negotiated with one vendor (`negotiated`).
     Negotiated,
 }
 
@@ -27,16 +35,29 @@ pub enum Procurement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Staffing {
+    /// Workers are on site every day (daily cleaning, custodial work).
     Stationed,
+    /// Workers drive to the site for each visit.
     Visit,
+    /// Monitored remotely (security systems).
     Remote,
+}
+
+impl Staffing {
+    /// Whether the workers travel to the site on each visit.
+    pub fn travels(self) -> bool {
+        self == Staffing::Visit
+    }
 }
 
 /// A calendar date (ISO 8601, `YYYY-MM-DD`), validated when read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Date {
+    /// Year, e.g. 2026.
     pub year: i32,
+    /// Month, 1 to 12.
     pub month: u8,
+    /// Day of the month, from 1.
     pub day: u8,
 }
 
@@ -46,113 +67,135 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// A row of facilities.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Facility {
+    /// `facility_id`, unique among facilities and depots.
     pub id: String,
+    /// The facility's name.
     pub name: String,
+    /// Kind, e.g. `elementary_school` (scenarios may exclude kinds).
     pub kind: String,
+    /// Branch-office area (支所).
     pub area: String,
+    /// District (地区) inside the area.
     pub district: String,
+    /// Latitude, WGS84 degrees.
     pub lat: f64,
+    /// Longitude, WGS84 degrees.
     pub lon: f64,
+    /// Floor area, m², when known.
     pub floor_area_m2: Option<f64>,
+    /// Who runs it today.
     pub operator: Operator,
 }
 
+/// A row of service_lines.csv: one trade at one facility.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceLine {
+    /// `line_id`.
     pub id: String,
+    /// The facility it serves (`facility_id`).
     pub facility_id: String,
+    /// The trade key (`models/trades.toml`).
     pub trade: String,
+    /// Visits a year.
     pub visits_per_year: f64,
+    /// On-site labour hours of one visit.
     pub hours_per_visit: Hours,
+    /// What the line costs today, yen a year.
     pub annual_cost: Yen,
+    /// The current contract covering it; empty for work not let today.
     pub contract_id: String,
+    /// Must stay in its own contract.
     pub pinned: bool,
 }
 
-impl ServiceLine {
-    /// Annual on-site labour hours of this line.
-    pub fn annual_hours(&self) -> Hours {
-        self.hours_per_visit * self.visits_per_year
-    }
-}
-
+/// A row of contracts.csv: one of today's contracts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contract {
+    /// `contract_id`.
     pub id: String,
+    /// The vendor holding it.
     pub vendor: String,
+    /// Annual value, yen.
     pub annual_value: Yen,
+    /// Invoices paid a year.
     pub payments_per_year: u32,
+    /// How it was let.
     pub procurement: Procurement,
+    /// First day of the term.
     pub start: Date,
+    /// Last day of the term.
     pub end: Date,
 }
 
+/// A row of depots.csv: a base a bundle may be served from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Depot {
+    /// `depot_id`, unique among facilities and depots.
     pub id: String,
+    /// The depot's name.
     pub name: String,
+    /// Latitude, WGS84 degrees.
     pub lat: f64,
+    /// Longitude, WGS84 degrees.
     pub lon: f64,
 }
 
 /// One entry of a road-network matrix (`travel.csv`), one direction.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TravelEntry {
+    /// Road distance.
     pub km: Km,
+    /// Driving time, minutes.
     pub minutes: f64,
 }
 
 /// A trade of the catalogue (`models/trades.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trade {
+    /// The key service lines name, e.g. `fire_equipment`.
     pub key: String,
+    /// Japanese name.
     pub name_ja: String,
+    /// English name.
     pub name_en: String,
     /// Trade group (e.g. `cleaning`, `inspection`, `greenery`); scenarios say which
     /// groups may share a bundle.
     pub group: String,
+    /// Qualification the work requires, or empty.
     pub qualification: String,
+    /// How its workers reach the site.
     pub staffing: Staffing,
 }
 
+/// The trade catalogue, in file order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TradeCatalogue {
+    /// Every trade, keys unique (E0602).
     pub trades: Vec<Trade>,
 }
 
 impl TradeCatalogue {
+    /// The trade with this key.
     pub fn get(&self, key: &str) -> Option<&Trade> {
         self.trades.iter().find(|t| t.key == key)
     }
 }
 
-/// A dataset folder, read whole. Rows keep file order; the maps index them by id.
+/// A dataset folder as read, rows in file order, keys as strings.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
+    /// facilities.csv.
     pub facilities: Vec<Facility>,
+    /// service_lines.csv.
     pub lines: Vec<ServiceLine>,
+    /// contracts.csv.
     pub contracts: Vec<Contract>,
+    /// depots.csv (optional).
     pub depots: Vec<Depot>,
     /// Road-network distances keyed by (from_id, to_id); empty when there is no
     /// `travel.csv`.
     pub travel: HashMap<(String, String), TravelEntry>,
-}
-
-impl Dataset {
-    pub fn facility_index(&self) -> HashMap<&str, usize> {
-        self.facilities
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
-            .collect()
-    }
-    pub fn contract_index(&self) -> HashMap<&str, usize> {
-        self.contracts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect()
-    }
 }

@@ -1,9 +1,10 @@
 //! The engine's infeasibility findings in ward terms: which facilities and lines, which
 //! scenario key blocks them, with the numbers.
 
-use crate::model::Dataset;
 use crate::problem::{Built, DIM_FACILITIES, DIM_HOURS, DIM_KEYS, DIM_VALUE};
 use crate::solve::{Diagnosis, Finding};
+use crate::text::thousands as group;
+use crate::ward::Ward;
 
 fn amount(dim: usize, v: f64) -> String {
     match dim {
@@ -14,30 +15,13 @@ fn amount(dim: usize, v: f64) -> String {
     }
 }
 
-/// 1234567 -> "1,234,567".
-pub fn group(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-fn unit_text(built: &Built, d: &Dataset, u: usize) -> String {
+fn unit_text(built: &Built, ward: &Ward, u: usize) -> String {
     let unit = &built.units[u];
     let lines: Vec<&str> = unit
         .lines
         .iter()
         .take(6)
-        .map(|&l| d.lines[l].id.as_str())
+        .map(|&l| ward.lines()[l].id.as_str())
         .collect();
     let more = if unit.lines.len() > 6 {
         format!(" and {} more", unit.lines.len() - 6)
@@ -52,7 +36,7 @@ fn unit_text(built: &Built, d: &Dataset, u: usize) -> String {
 }
 
 /// One sentence per finding, naming what is blocked and the key to change.
-pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
+pub fn explain(built: &Built, ward: &Ward, diag: &Diagnosis) -> Vec<String> {
     // Capacity shortfalls with no hub able to open follow from the findings that keep
     // every hub shut; listing them too would bury the cause.
     let causes = diag
@@ -66,14 +50,14 @@ pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
         .map(|f| match f {
             Finding::UnitTooHeavy { unit, dim, load, largest_capacity } => format!(
                 "{} needs {} alone, above the per-bundle limit of {} ({}): raise the limit, exclude the facility, or pin its largest lines",
-                unit_text(built, d, *unit),
+                unit_text(built, ward, *unit),
                 amount(*dim, *load),
                 amount(*dim, *largest_capacity),
                 DIM_KEYS.get(*dim).copied().unwrap_or("limits"),
             ),
             Finding::NoAllowedHub { unit } => format!(
                 "{} has no hub it may be served from: limits.max_distance_km, within_area, trade_groups or hubs = \"depots\" leave none",
-                unit_text(built, d, *unit)
+                unit_text(built, ward, *unit)
             ),
             Finding::CapacityShort { dim, total_load, max_capacity, max_hubs } => format!(
                 "all facilities together need {}, but the at most {max_hubs} bundles that can open (bundles.count / bundles.max, or the hubs facilities allow) hold {} under {}",
@@ -97,17 +81,4 @@ pub fn explain(built: &Built, d: &Dataset, diag: &Diagnosis) -> Vec<String> {
         out.push("the solver proved that no plan meets every limit, without naming a single cause; loosen the limits one at a time".into());
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_thousands() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(-1_234_567), "-1,234,567");
-    }
 }

@@ -1,31 +1,35 @@
 //! One ward plan end to end, as a library function: build the engine problem from the
-//! dataset and scenario, solve it, check the solution independently, read it back as
+//! ward and scenario, solve it, check the solution independently, read it back as
 //! bundles and do the before/after accounts. `matome plan` and `matome scenarios` both
-//! call `plan`; writing files is `report`'s job.
+//! call `plan` (the latter through `sweep`); writing files is `report`'s job, called by
+//! the CLI.
+
+#![warn(missing_docs)]
 
 mod accounts;
 mod diagnose;
 pub mod sweep;
 
 pub use accounts::{accounts, Accounts, AreaHours};
-use diagnose::group;
-pub use diagnose::{explain, group as group_thousands};
+pub use diagnose::explain;
 
-use crate::model::{Dataset, TradeCatalogue};
 use crate::problem::{self, BuildError, Built, Bundle};
 use crate::scenario::Scenario;
 use crate::solve::{self, Mode, ProgressFn, SolveError, SolveParams, Status};
 use crate::staff::StaffModel;
+use crate::text::thousands;
+use crate::ward::Ward;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
-/// What a plan rests on, borrowed: one dataset and staff model serve many scenarios.
+/// What a plan rests on, borrowed: one ward and staff model serve many scenarios.
 #[derive(Clone, Copy)]
 pub struct Inputs<'a> {
     /// The dataset folder's name, for titles.
     pub dataset_name: &'a str,
-    pub dataset: &'a Dataset,
-    pub trades: &'a TradeCatalogue,
+    /// The validated, resolved ward.
+    pub ward: &'a Ward,
+    /// The staff-time model.
     pub staff: &'a StaffModel,
 }
 
@@ -35,12 +39,15 @@ pub struct SolverOutcome {
     /// Yearly cost in yen: bundle fixed costs, travel and administration shares, as
     /// recomputed by the independent checker.
     pub objective: f64,
+    /// A proven lower bound on the yearly cost of any plan.
     pub lower_bound: f64,
+    /// Relative gap between objective and bound.
     pub gap: f64,
     /// `optimal` or `feasible`.
     pub status: &'static str,
     /// `exact` or `heuristic`: the method that ran.
     pub mode: &'static str,
+    /// Solver wall time, seconds.
     pub seconds: f64,
 }
 
@@ -48,7 +55,7 @@ impl SolverOutcome {
     /// "¥1,234,567", or words when the engine proved no finite bound.
     pub fn bound_text(&self) -> String {
         if self.lower_bound.is_finite() {
-            format!("¥{}", group(self.lower_bound.round() as i64))
+            format!("¥{}", thousands(self.lower_bound.round() as i64))
         } else {
             "none proven".into()
         }
@@ -64,33 +71,42 @@ impl SolverOutcome {
     }
 }
 
+/// A checked plan of one scenario, with everything the reports need.
 pub struct Plan<'a> {
+    /// What it rests on.
     pub inputs: Inputs<'a>,
+    /// The scenario as it ran (command-line overrides included).
     pub scenario: Scenario,
+    /// The engine problem and its reading in ward terms.
     pub built: Built,
+    /// The new contracts.
     pub bundles: Vec<Bundle>,
+    /// Before and after.
     pub accounts: Accounts,
+    /// The solver's figures.
     pub solver: SolverOutcome,
     /// Wall time of the whole plan (build, solve, check, accounts), seconds.
     pub total_seconds: f64,
 }
 
+/// Why a scenario has no plan.
 #[derive(Debug, Error)]
 pub enum PlanError {
+    /// The scenario cannot be built into an engine problem for this ward.
     #[error(transparent)]
     Build(#[from] BuildError),
     /// No plan exists; each reason names the facilities or lines and the limit.
     #[error("the scenario is infeasible:\n{}", .0.iter().map(|r| format!("  - {r}")).collect::<Vec<_>>().join("\n"))]
     Infeasible(Vec<String>),
+    /// The time limit (seconds) ran out before a feasible plan was found.
     #[error("no feasible plan was found within the time limit of {0} s; raise --time-limit or loosen the limits")]
     NoSolution(f64),
-    #[error("solver failure: {0}")]
-    Solver(String),
+    /// The engine failed (HiGHS reported an error).
+    #[error(transparent)]
+    Solver(SolveError),
     /// The independent checker rejected the engine's plan: a bug, never written out.
     #[error("the plan failed the independent check, nothing was written:\n{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
-    #[error("line {line} names contract `{contract}`, which is not in contracts.csv")]
-    UnknownContract { line: String, contract: String },
 }
 
 impl PlanError {
@@ -113,7 +129,7 @@ pub fn plan<'a>(
     progress: Option<ProgressFn>,
 ) -> Result<Plan<'a>, PlanError> {
     let start = Instant::now();
-    let built = problem::build(inputs.dataset, inputs.trades, scenario, inputs.staff)?;
+    let built = problem::build(inputs.ward, scenario, inputs.staff)?;
     let params = SolveParams {
         time_limit: Duration::from_secs_f64(scenario.solver.time_limit_s),
         rel_gap: scenario.solver.rel_gap,
@@ -129,16 +145,12 @@ pub fn plan<'a>(
     let report = match solve::solve(&built.problem, &params) {
         Ok(r) => r,
         Err(SolveError::Infeasible(diag)) => {
-            return Err(PlanError::Infeasible(explain(
-                &built,
-                inputs.dataset,
-                &diag,
-            )))
+            return Err(PlanError::Infeasible(explain(&built, inputs.ward, &diag)))
         }
         Err(SolveError::NoSolution) => {
             return Err(PlanError::NoSolution(scenario.solver.time_limit_s))
         }
-        Err(SolveError::Solver(m)) => return Err(PlanError::Solver(m)),
+        Err(e) => return Err(PlanError::Solver(e)),
     };
     let check = solve::check::check(&built.problem, &report.solution);
     let tolerance = 1e-6 * report.objective.abs().max(1.0);
@@ -155,11 +167,11 @@ pub fn plan<'a>(
     let bundles = problem::bundles(
         &built,
         &report.solution,
-        inputs.dataset,
+        inputs.ward,
         scenario,
         inputs.staff,
     );
-    let accounts = accounts(inputs, scenario, &built, &bundles)?;
+    let accounts = accounts(inputs, scenario, &built, &bundles);
     let gap = report.gap();
     let solver = SolverOutcome {
         objective: check.objective,

@@ -1,51 +1,77 @@
-//! Running a sweep: every scenario as a plan, in parallel on rayon (one HiGHS thread
-//! each), each written to its own subfolder exactly as `matome plan` would; a scenario
-//! that is infeasible or fails becomes a row with its reason while the others run. The
-//! comparison rows, with today's contracts first and Pareto marks, are built here.
+//! Running a sweep: every scenario as a plan, in parallel (one HiGHS thread each); a
+//! scenario that is infeasible or fails becomes a row with its reason while the others
+//! run. The comparison rows, with today's contracts first and Pareto marks, are built
+//! here; the caller writes each plan and the comparison (`report`).
 
-use super::{plan, Inputs};
+use super::{plan, Inputs, Plan};
+use crate::problem::{Bundle, LineFate};
 use crate::scenario::sweep::{Soft, Sweep};
 use crate::scenario::Scenario;
-use std::path::Path;
 
 /// The figures of one row of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
+    /// Contracts after (today's, for the status quo).
     pub contracts: usize,
+    /// Bundles of the plan.
     pub bundles: usize,
+    /// Staff hours freed a year.
     pub staff_hours_freed: f64,
+    /// Hours freed in full-time equivalents.
     pub fte_freed: f64,
+    /// Contractor km a year.
     pub travel_km_year: f64,
     /// Largest annual value of one contract or bundle, yen.
     pub largest_value: i64,
     /// Bundles above any of the sweep's soft thresholds.
     pub over_soft: usize,
+    /// The solver's relative gap.
     pub gap: f64,
+    /// The solver's status words.
     pub solver_status: String,
 }
 
+/// One row of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// The scenario's name (or `status quo 現状`).
     pub name: String,
     /// `status quo`, `ok`, `infeasible` or `failed`.
     pub outcome: &'static str,
+    /// The figures, when there is a plan.
     pub figures: Option<Figures>,
     /// Why there is no plan, or empty.
     pub reason: String,
+    /// No other row dominates this one.
     pub pareto: bool,
+}
+
+/// A planned sweep: the comparison rows and the plans behind them.
+pub struct Comparison<'a> {
+    /// Today's contracts first, then one row per scenario in sweep order.
+    pub rows: Vec<Row>,
+    /// Each plan with the index of its row.
+    pub plans: Vec<(usize, Plan<'a>)>,
+}
+
+impl Comparison<'_> {
+    /// Turns a planned row into a failed one (e.g. its files could not be written)
+    /// and marks the Pareto front again without it.
+    pub fn fail(&mut self, row: usize, reason: &str) {
+        let name = self.rows[row].name.clone();
+        self.rows[row] = failed(&name, "failed", reason);
+        mark_pareto(&mut self.rows);
+    }
 }
 
 /// Today's contracts as the first row: nothing freed, today's travel by the hub model.
 pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
-    let d = inputs.dataset;
+    let w = inputs.ward;
     let (contracts, travel) = super::accounts::today(inputs, scenario);
-    let largest = {
-        let mut per: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
-        for l in &d.lines {
-            *per.entry(l.contract_id.as_str()).or_default() += l.annual_cost.0;
-        }
-        per.values().copied().max().unwrap_or(0)
-    };
+    let largest = (0..w.contracts().len())
+        .map(|c| line_costs(inputs, w.contract_lines(c), &|_| true))
+        .max()
+        .unwrap_or(0);
     Row {
         name: "status quo 現状".into(),
         outcome: "status quo",
@@ -65,88 +91,92 @@ pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
     }
 }
 
-fn over_soft(b: &crate::problem::Bundle, soft: &Soft) -> bool {
+/// What the `lines` that pass `keep` cost today, yen a year.
+fn line_costs(inputs: Inputs, lines: &[usize], keep: &dyn Fn(usize) -> bool) -> i64 {
+    let all = inputs.ward.lines();
+    lines
+        .iter()
+        .filter(|&&l| keep(l))
+        .map(|&l| all[l].annual_cost.0)
+        .sum()
+}
+
+fn over_soft(b: &Bundle, soft: &Soft) -> bool {
     soft.max_value_jpy.is_some_and(|v| b.value > v)
         || soft.max_labour_hours.is_some_and(|h| b.labour_hours > h)
         || soft.max_facilities.is_some_and(|f| b.facilities.len() > f)
 }
 
-/// Plans every scenario of the sweep and writes each into `out_dir/<name>/`.
-/// `on_done` is called after each scenario (for progress), from worker threads.
-pub fn run(
-    inputs: Inputs,
+/// The comparison row of a plan.
+fn row(inputs: Inputs, p: &Plan, soft: &Soft) -> Row {
+    let a = &p.accounts;
+    let stays = |l: usize| !matches!(p.built.fates[l], LineFate::Unit(_));
+    // The largest remaining contract's value, counting only the lines it keeps.
+    let largest_left = (0..inputs.ward.contracts().len())
+        .map(|c| line_costs(inputs, inputs.ward.contract_lines(c), &stays))
+        .max()
+        .unwrap_or(0);
+    Row {
+        name: p.scenario.name.clone(),
+        outcome: "ok",
+        figures: Some(Figures {
+            contracts: a.contracts_after,
+            bundles: a.bundles,
+            staff_hours_freed: a.staff_hours_freed,
+            fte_freed: a.fte_freed,
+            travel_km_year: a.travel_km_after,
+            largest_value: p
+                .bundles
+                .iter()
+                .map(|b| b.value)
+                .max()
+                .unwrap_or(0)
+                .max(largest_left),
+            over_soft: p.bundles.iter().filter(|b| over_soft(b, soft)).count(),
+            gap: p.solver.gap,
+            solver_status: p.solver.status.to_string(),
+        }),
+        reason: String::new(),
+        pareto: false,
+    }
+}
+
+/// Plans every scenario of the sweep, `threads` at a time. `on_done` is called after
+/// each scenario (for progress), from worker threads.
+pub fn run<'a>(
+    inputs: Inputs<'a>,
     sweep: &Sweep,
-    dataset_dir: &Path,
-    out_dir: &Path,
     threads: usize,
     on_done: &(dyn Fn(&str) + Sync),
-) -> Vec<Row> {
-    let one = |s: &Scenario| -> Row {
+) -> Comparison<'a> {
+    let one = |s: &Scenario| -> (Row, Option<Plan<'a>>) {
         let mut s = s.clone();
         // Scenarios run side by side: one HiGHS thread each.
         s.solver.threads = 1;
-        let row = match plan(inputs, &s, None) {
-            Ok(p) => match crate::report::write(&p, dataset_dir, &out_dir.join(&s.name)) {
-                Ok(_) => {
-                    let a = &p.accounts;
-                    let largest_left = left_values(inputs, &p);
-                    Row {
-                        name: s.name.clone(),
-                        outcome: "ok",
-                        figures: Some(Figures {
-                            contracts: a.contracts_after,
-                            bundles: a.bundles,
-                            staff_hours_freed: a.staff_hours_freed,
-                            fte_freed: a.fte_freed,
-                            travel_km_year: a.travel_km_after,
-                            largest_value: p
-                                .bundles
-                                .iter()
-                                .map(|b| b.value)
-                                .max()
-                                .unwrap_or(0)
-                                .max(largest_left),
-                            over_soft: p
-                                .bundles
-                                .iter()
-                                .filter(|b| over_soft(b, &sweep.soft))
-                                .count(),
-                            gap: p.solver.gap,
-                            solver_status: p.solver.status.to_string(),
-                        }),
-                        reason: String::new(),
-                        pareto: false,
-                    }
-                }
-                Err(e) => failed(&s.name, "failed", e.to_string()),
-            },
-            Err(e) if e.is_infeasible() => failed(&s.name, "infeasible", e.to_string()),
-            Err(e) => failed(&s.name, "failed", e.to_string()),
+        let out = match plan(inputs, &s, None) {
+            Ok(p) => (row(inputs, &p, &sweep.soft), Some(p)),
+            Err(e) if e.is_infeasible() => (failed(&s.name, "infeasible", &e.to_string()), None),
+            Err(e) => (failed(&s.name, "failed", &e.to_string()), None),
         };
         on_done(&s.name);
-        row
+        out
     };
     // Scenarios side by side on plain OS threads (see `solve::queue`).
-    let rows = crate::solve::queue::run_queue(&sweep.scenarios, threads, one);
+    let planned = crate::solve::queue::run_queue(&sweep.scenarios, threads, one);
     let first = sweep.scenarios.first().cloned().unwrap_or_default();
-    let mut all = vec![status_quo(inputs, &first)];
-    all.extend(rows);
-    mark_pareto(&mut all);
-    all
-}
-
-/// The largest remaining contract's value, counting only the lines it keeps.
-fn left_values(inputs: Inputs, p: &super::Plan) -> i64 {
-    let mut per: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
-    for (l, line) in inputs.dataset.lines.iter().enumerate() {
-        if !matches!(p.built.fates[l], crate::problem::LineFate::Unit(_)) {
-            *per.entry(line.contract_id.as_str()).or_default() += line.annual_cost.0;
+    let mut rows = vec![status_quo(inputs, &first)];
+    let mut plans = Vec::new();
+    for (row, plan) in planned {
+        if let Some(p) = plan {
+            plans.push((rows.len(), p));
         }
+        rows.push(row);
     }
-    per.values().copied().max().unwrap_or(0)
+    mark_pareto(&mut rows);
+    Comparison { rows, plans }
 }
 
-fn failed(name: &str, outcome: &'static str, reason: String) -> Row {
+fn failed(name: &str, outcome: &'static str, reason: &str) -> Row {
     Row {
         name: name.to_string(),
         outcome,
@@ -214,7 +244,7 @@ mod tests {
             row("c", 5, 200.0, 950.0),    // fewest contracts, most freed: efficient
             row("d", 10, 80.0, 900.0),    // equal to a: neither dominates
             row("e", 10, 80.0, 899.0),    // dominated by a (less freed)
-            failed("f", "infeasible", "x".into()),
+            failed("f", "infeasible", "x"),
         ];
         mark_pareto(&mut rows);
         let marks: Vec<bool> = rows.iter().map(|r| r.pareto).collect();

@@ -6,37 +6,45 @@
 #![allow(clippy::field_reassign_with_default)]
 
 use super::*;
-use crate::problem::tests::{catalogue, ward};
 use crate::solve::Solution;
+use crate::ward::tests::{catalogue, dataset, ward};
+use crate::ward::Site;
 
 fn approx(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-6, "{a} != {b}");
 }
 
-#[test]
-fn accounts_of_a_hand_made_plan() {
-    let d = ward();
-    let trades = catalogue();
-    let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
+fn staff() -> StaffModel {
+    StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap()
+}
+
+/// The accounts of the default scenario's plan with F1 and F2 together from F1's hub
+/// and F3 alone, and the problem built.
+fn hand_made_plan(w: &Ward, staff: &StaffModel) -> (Accounts, Built) {
     let s = Scenario::default();
     let inputs = Inputs {
         dataset_name: "ward",
-        dataset: &d,
-        trades: &trades,
-        staff: &staff,
+        ward: w,
+        staff,
     };
-    let built = problem::build(&d, &trades, &s, &staff).unwrap();
-    // F1 and F2 together from F1's hub; F3 alone.
+    let built = problem::build(w, &s, staff).unwrap();
     let bundles = problem::bundles(
         &built,
         &Solution {
             assign: vec![0, 0, 2],
         },
-        &d,
+        w,
         &s,
-        &staff,
+        staff,
     );
-    let a = accounts(inputs, &s, &built, &bundles).unwrap();
+    (accounts(inputs, &s, &built, &bundles), built)
+}
+
+#[test]
+fn accounts_of_a_hand_made_plan() {
+    let w = ward();
+    let s = Scenario::default();
+    let (a, _) = hand_made_plan(&w, &staff());
     assert_eq!(
         (
             a.contracts_before,
@@ -76,45 +84,18 @@ fn accounts_of_a_hand_made_plan() {
     approx(a.by_area[1].after, fixed + 7.5 + 45.0);
     // Fire inspection of F2 (2 visits) is the only travel, before (C2 served from F1,
     // the first of two equal choices) and after (bundle hub F1).
-    let km = built.arc_km[1].iter().find(|x| x.0 == 0).unwrap().1;
+    let km = w
+        .travel(s.costs.detour_factor)
+        .km(Site::Facility(1), Site::Facility(0));
     approx(a.travel_km_before, 4.0 * km);
     approx(a.travel_km_after, 4.0 * km);
     approx(a.route_km_total, 2.0 * km);
 }
 
 #[test]
-fn a_line_naming_an_unknown_contract_is_an_error() {
-    let mut d = ward();
-    d.lines[0].contract_id = "C99".into();
-    let trades = catalogue();
-    let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
-    let s = Scenario::default();
-    let inputs = Inputs {
-        dataset_name: "ward",
-        dataset: &d,
-        trades: &trades,
-        staff: &staff,
-    };
-    let built = problem::build(&d, &trades, &s, &staff).unwrap();
-    let bundles = problem::bundles(
-        &built,
-        &Solution {
-            assign: vec![0, 0, 2],
-        },
-        &d,
-        &s,
-        &staff,
-    );
-    let e = accounts(inputs, &s, &built, &bundles).unwrap_err();
-    assert!(e.to_string().contains("C99"), "{e}");
-}
-
-#[test]
 fn findings_name_facilities_lines_and_keys() {
-    let d = ward();
-    let trades = catalogue();
-    let staff = StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap();
-    let built = problem::build(&d, &trades, &Scenario::default(), &staff).unwrap();
+    let w = ward();
+    let built = problem::build(&w, &Scenario::default(), &staff()).unwrap();
     let diag = crate::solve::Diagnosis {
         findings: vec![
             crate::solve::Finding::UnitTooHeavy {
@@ -126,7 +107,7 @@ fn findings_name_facilities_lines_and_keys() {
             crate::solve::Finding::NoAllowedHub { unit: 2 },
         ],
     };
-    let m = explain(&built, &d, &diag);
+    let m = explain(&built, &w, &diag);
     assert!(
         m[0].contains("F1 F1 school") && m[0].contains("L1, L2"),
         "{}",
@@ -142,4 +123,24 @@ fn findings_name_facilities_lines_and_keys() {
         "{}",
         m[1]
     );
+}
+
+#[test]
+fn a_line_without_a_contract_is_bundled_and_adds_nothing_before() {
+    // L5 is the only line of C4; without its contract it is work not let today.
+    let mut d = dataset();
+    d.lines[4].contract_id.clear();
+    let w = Ward::resolve(d, catalogue()).unwrap();
+    let staff = staff();
+    let (a, built) = hand_made_plan(&w, &staff);
+    assert_eq!(built.fates[4], problem::LineFate::Unit(2));
+    assert_eq!((a.contracts_before, a.contracts_after), (5, 4));
+    approx(a.staff_hours_before, 254.25 - 36.75);
+    let inputs = Inputs {
+        dataset_name: "ward",
+        ward: &w,
+        staff: &staff,
+    };
+    let today = sweep::status_quo(inputs, &Scenario::default());
+    assert_eq!(today.figures.unwrap().contracts, 5);
 }

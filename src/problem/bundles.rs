@@ -1,33 +1,41 @@
 //! Reading an engine solution back as bundles: the facilities, lines and trades of
 //! each open hub, its loads, its travel by the hub model and by one visiting round.
 
-use super::{facility_place, Built};
-use crate::geo::{round_km, Distances, Place};
-use crate::model::Dataset;
+use super::Built;
+use crate::geo::round_km;
 use crate::scenario::Scenario;
 use crate::solve::Solution;
 use crate::staff::StaffModel;
+use crate::ward::{Site, Ward};
 
 /// A new comprehensive contract.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bundle {
     /// `B01`, `B02`, … in order of area, then hub.
     pub id: String,
+    /// Index into `Built::hubs`.
     pub hub: usize,
+    /// The hub's facility or depot id.
     pub hub_id: String,
+    /// The hub's name.
     pub hub_name: String,
     /// The area of its facilities; several joined by `+` when the bundle crosses areas.
     pub area: String,
     /// Trade groups the bundle may hold.
     pub groups: Vec<String>,
+    /// Indices into `Built::units`.
     pub units: Vec<usize>,
-    /// Indices into `Dataset::facilities`, file order, distinct.
+    /// Indices into `Ward::facilities`, file order, distinct.
     pub facilities: Vec<usize>,
-    /// Indices into `Dataset::lines`, file order.
+    /// Indices into `Ward::lines`, file order.
     pub lines: Vec<usize>,
+    /// Distinct trade keys, sorted.
     pub trades: Vec<String>,
+    /// Annual on-site labour hours.
     pub labour_hours: f64,
+    /// Annual value today of its lines, yen.
     pub value: i64,
+    /// Visits a year of lines whose workers travel.
     pub visits: f64,
     /// Hub model: every visit is a round trip from the hub.
     pub travel_km_year: f64,
@@ -41,11 +49,11 @@ pub struct Bundle {
 pub fn bundles(
     built: &Built,
     sol: &Solution,
-    d: &Dataset,
+    ward: &Ward,
     scenario: &Scenario,
     staff: &StaffModel,
 ) -> Vec<Bundle> {
-    let dist = Distances::new(&d.travel, scenario.costs.detour_factor);
+    let travel = ward.travel(scenario.costs.detour_factor);
     let mut by_hub: std::collections::BTreeMap<usize, Vec<usize>> =
         std::collections::BTreeMap::new();
     for (u, &h) in sol.assign.iter().enumerate() {
@@ -73,29 +81,26 @@ pub fn bundles(
             let travel_km_year = units
                 .iter()
                 .map(|&u| {
-                    let km = built.arc_km[u]
-                        .iter()
-                        .find(|&&(j, _)| j as usize == h)
-                        .map_or(0.0, |&(_, k)| k);
-                    built.units[u].visits * 2.0 * km
+                    let unit = &built.units[u];
+                    travel.yearly_km(unit.visits, Site::Facility(unit.facility), hub.site)
                 })
                 .sum();
             // The round: hub first, then each facility some unit of which is visited.
-            let mut stops: Vec<Place> = vec![hub.place.clone()];
+            let mut stops: Vec<Site> = vec![hub.site];
             for &fi in &facilities {
                 let visited = units
                     .iter()
                     .any(|&u| built.units[u].facility == fi && built.units[u].visits > 0.0);
-                if visited && d.facilities[fi].id != hub.place.id {
-                    stops.push(facility_place(d, fi));
+                if visited && Site::Facility(fi) != hub.site {
+                    stops.push(Site::Facility(fi));
                 }
             }
-            let route_km = round_km(stops.len(), 0, &|i, j| dist.km(&stops[i], &stops[j]));
+            let route_km = round_km(stops.len(), 0, &|i, j| travel.km(stops[i], stops[j]));
             // From the facilities, not the hub: without within_area a bundle may span
             // areas, and a depot has none.
             let mut areas: Vec<&str> = facilities
                 .iter()
-                .map(|&f| d.facilities[f].area.as_str())
+                .map(|&f| ward.facilities()[f].area.as_str())
                 .collect();
             areas.sort_unstable();
             areas.dedup();
@@ -103,7 +108,7 @@ pub fn bundles(
             Bundle {
                 id: String::new(),
                 hub: h,
-                hub_id: hub.place.id.clone(),
+                hub_id: ward.site_id(hub.site).to_string(),
                 hub_name: hub.name.clone(),
                 area,
                 groups: built.group_sets[hub.group_set].clone(),

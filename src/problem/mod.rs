@@ -1,25 +1,30 @@
-//! Dataset + scenario → the engine's generic `Problem`, and back: the engine's
+//! Ward + scenario → the engine's generic `Problem`, and back: the engine's
 //! `Solution` → bundles of facilities and lines. Owns the ward-specific rules: which
 //! lines are bundleable (exclusions, pinned lines), what a unit is, which hubs exist,
 //! which unit-hub pairs are allowed (trade groups, area, distance) and what they cost.
 //! No formats here; `report` writes what `bundles` returns.
 
+#![warn(missing_docs)]
+
 mod bundles;
+mod hubs;
 mod units;
 
 pub use bundles::{bundles, Bundle};
+pub use hubs::HubInfo;
 pub use units::{group_sets, Exclusion, LineFate, UnitInfo};
 
-use crate::geo::{Distances, Place, Projection};
-use crate::model::{Dataset, Staffing, TradeCatalogue};
-use crate::scenario::{HubSource, Scenario};
-use crate::solve::{Arcs, Hub, Problem, ProblemError, Unit};
+use crate::scenario::{BundleCount, HubSource, Scenario};
+use crate::solve::{Arcs, Hub, HubCount, Problem, ProblemError, Unit};
 use crate::staff::StaffModel;
+use crate::ward::{round_trips_km, Site, Ward};
 use thiserror::Error;
 
 /// Load dimensions of every unit, in this order.
 pub const DIM_HOURS: usize = 0;
+/// The annual-value dimension.
 pub const DIM_VALUE: usize = 1;
+/// The facility-count dimension.
 pub const DIM_FACILITIES: usize = 2;
 
 /// Scenario key that limits each load dimension, for messages.
@@ -29,33 +34,21 @@ pub const DIM_KEYS: [&str; 3] = [
     "limits.max_facilities",
 ];
 
-/// A candidate hub in ward terms.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HubInfo {
-    pub place: Place,
-    pub name: String,
-    /// The area the hub's bundle must stay in (`within_area`), or its facility's area.
-    pub area: Option<String>,
-    /// Index into `Dataset::facilities` when the hub is a facility.
-    pub facility: Option<usize>,
-    /// Index into `group_sets`.
-    pub group_set: usize,
-}
-
+/// Why a scenario cannot be turned into an engine problem for a ward.
 #[derive(Debug, Error)]
 pub enum BuildError {
-    #[error("line {line}: facility `{facility}` is not in facilities.csv")]
-    UnknownFacility { line: String, facility: String },
-    #[error("line {line}: trade `{trade}` is not in the trade catalogue")]
-    UnknownTrade { line: String, trade: String },
+    /// The scenario names a trade group the catalogue lacks.
     #[error(
         "scenario: trade_groups.together names group `{0}`, which no trade of the catalogue has"
     )]
     UnknownGroup(String),
+    /// Every line is pinned or excluded.
     #[error("nothing to bundle: every service line is pinned or excluded by the scenario")]
     NothingToBundle,
+    /// Depot hubs were asked for, but the ward has none.
     #[error("scenario says hubs = \"depots\" but the dataset has no depots.csv rows")]
     NoDepots,
+    /// The engine refused the problem: a bug in this module.
     #[error("internal: the built problem is malformed: {0}")]
     Problem(#[from] ProblemError),
 }
@@ -63,64 +56,50 @@ pub enum BuildError {
 /// The engine problem with everything needed to read its solution back.
 #[derive(Debug, Clone)]
 pub struct Built {
+    /// What the engine solves.
     pub problem: Problem,
+    /// The engine's units in ward terms, same order.
     pub units: Vec<UnitInfo>,
+    /// The engine's hubs in ward terms, same order.
     pub hubs: Vec<HubInfo>,
-    /// Per dataset line (same order): in which unit it went, or why it stays.
+    /// Per ward line (same order): in which unit it went, or why it stays.
     pub fates: Vec<LineFate>,
     /// Trade groups that may share a bundle; a hub and its units share one set.
     pub group_sets: Vec<Vec<String>>,
-    /// Road km between unit u and hub h, for the arcs that exist (same layout as arcs).
-    pub arc_km: Vec<Vec<(u32, f64)>>,
-    pub projection: Projection,
 }
 
-pub fn facility_place(d: &Dataset, i: usize) -> Place {
-    let f = &d.facilities[i];
-    Place {
-        id: f.id.clone(),
-        lat: f.lat,
-        lon: f.lon,
+/// The engine's hub count for the scenario's bundle-count rule.
+pub fn hub_count(b: &BundleCount) -> HubCount {
+    match (b.count, b.min, b.max) {
+        (Some(p), _, _) => HubCount::Exact(p),
+        (None, None, None) => HubCount::Free,
+        (None, lo, hi) => HubCount::Range(lo.unwrap_or(1), hi.unwrap_or(usize::MAX)),
     }
 }
 
 /// Builds the engine problem. Deterministic: units follow facility file order, hubs
 /// follow unit order (or depot order), arcs follow hub order.
-pub fn build(
-    dataset: &Dataset,
-    trades: &TradeCatalogue,
-    scenario: &Scenario,
-    staff: &StaffModel,
-) -> Result<Built, BuildError> {
-    let sets = group_sets(trades, scenario)?;
-    let (units, fates) = units::make_units(dataset, trades, scenario, &sets)?;
+pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Built, BuildError> {
+    let sets = group_sets(ward.trades(), scenario)?;
+    let (units, fates) = units::make_units(ward, scenario, &sets);
     if units.is_empty() {
         return Err(BuildError::NothingToBundle);
     }
-    let projection = Projection::around(
-        &dataset
-            .facilities
-            .iter()
-            .map(|f| (f.lat, f.lon))
-            .collect::<Vec<_>>(),
-    );
-    let hubs = make_hubs(dataset, scenario, &units, sets.len())?;
-    let dist = Distances::new(&dataset.travel, scenario.costs.detour_factor);
+    let hubs = hubs::make_hubs(ward, scenario, &units, sets.len())?;
+    let travel = ward.travel(scenario.costs.detour_factor);
 
     let yen_h = scenario.costs.yen_per_staff_hour;
     let yen_km = scenario.costs.yen_per_km;
     let mut per_unit = Vec::with_capacity(units.len());
-    let mut arc_km = Vec::with_capacity(units.len());
     for u in &units {
-        let place = facility_place(dataset, u.facility);
-        let area = &dataset.facilities[u.facility].area;
+        let site = Site::Facility(u.facility);
+        let area = &ward.facilities()[u.facility].area;
         // The unit's share of bundle administration does not depend on the hub; it is
         // in the objective so that the objective is the yearly cost of the plan.
         let admin = (staff.bundle.per_facility.value * u.facility_share
             + staff.bundle.per_trade.value * u.trades.len() as f64)
             * yen_h;
         let mut costs = Vec::new();
-        let mut kms = Vec::new();
         for (h, hub) in hubs.iter().enumerate() {
             if hub.group_set != u.group_set {
                 continue;
@@ -128,15 +107,13 @@ pub fn build(
             if scenario.within_area && hub.area.as_deref().is_some_and(|a| a != area) {
                 continue;
             }
-            let km = dist.km(&place, &hub.place);
+            let km = travel.km(site, hub.site);
             if scenario.limits.max_distance_km.is_some_and(|m| km > m) {
                 continue;
             }
-            costs.push((h as u32, u.visits * 2.0 * km * yen_km + admin));
-            kms.push((h as u32, km));
+            costs.push((h as u32, round_trips_km(u.visits, km) * yen_km + admin));
         }
         per_unit.push(costs);
-        arc_km.push(kms);
     }
 
     let l = &scenario.limits;
@@ -149,13 +126,10 @@ pub fn build(
     let fixed = staff.bundle_fixed_hours() * yen_h;
     let engine_units: Vec<Unit> = units
         .iter()
-        .map(|u| {
-            let f = &dataset.facilities[u.facility];
-            Unit {
-                name: u.label(dataset, &sets),
-                load: vec![u.hours, u.value as f64, 1.0],
-                xy: Some(projection.xy(f.lat, f.lon)),
-            }
+        .map(|u| Unit {
+            name: u.label(ward, &sets),
+            load: vec![u.hours, u.value as f64, 1.0],
+            xy: Some(ward.xy(Site::Facility(u.facility))),
         })
         .collect();
     let engine_hubs: Vec<Hub> = hubs
@@ -165,8 +139,8 @@ pub fn build(
             fixed_cost: fixed,
             capacity: capacity.clone(),
             min_load: min_load.clone(),
-            xy: Some(projection.xy(h.place.lat, h.place.lon)),
-            own_unit: h.facility.and_then(|fi| {
+            xy: Some(ward.xy(h.site)),
+            own_unit: h.facility().and_then(|fi| {
                 units
                     .iter()
                     .position(|u| u.facility == fi && u.group_set == h.group_set)
@@ -183,7 +157,7 @@ pub fn build(
         engine_units,
         engine_hubs,
         Arcs::Sparse { per_unit },
-        scenario.hub_count(),
+        hub_count(&scenario.bundles),
         scenario.hubs == HubSource::Facilities,
     )?;
     Ok(Built {
@@ -192,81 +166,8 @@ pub fn build(
         hubs,
         fates,
         group_sets: sets,
-        arc_km,
-        projection,
     })
 }
 
-fn make_hubs(
-    dataset: &Dataset,
-    scenario: &Scenario,
-    units: &[UnitInfo],
-    n_sets: usize,
-) -> Result<Vec<HubInfo>, BuildError> {
-    let mut hubs = Vec::new();
-    match scenario.hubs {
-        HubSource::Facilities => {
-            // One hub per facility and group set: several trade-group units of one
-            // facility in one set share it.
-            let mut seen = std::collections::HashSet::new();
-            for u in units {
-                if seen.insert((u.facility, u.group_set)) {
-                    let f = &dataset.facilities[u.facility];
-                    hubs.push(HubInfo {
-                        place: facility_place(dataset, u.facility),
-                        name: format!("{} {}", f.id, f.name),
-                        area: Some(f.area.clone()),
-                        facility: Some(u.facility),
-                        group_set: u.group_set,
-                    });
-                }
-            }
-        }
-        HubSource::Depots => {
-            if dataset.depots.is_empty() {
-                return Err(BuildError::NoDepots);
-            }
-            // A depot may serve any area; under within_area it gets one hub per area so
-            // each bundle still stays inside one.
-            let mut areas: Vec<Option<String>> = vec![None];
-            if scenario.within_area {
-                let mut a: Vec<String> = units
-                    .iter()
-                    .map(|u| dataset.facilities[u.facility].area.clone())
-                    .collect();
-                a.sort();
-                a.dedup();
-                areas = a.into_iter().map(Some).collect();
-            }
-            for d in &dataset.depots {
-                for set in 0..n_sets {
-                    for area in &areas {
-                        hubs.push(HubInfo {
-                            place: Place {
-                                id: d.id.clone(),
-                                lat: d.lat,
-                                lon: d.lon,
-                            },
-                            name: match area {
-                                Some(a) => format!("{} {} ({a})", d.id, d.name),
-                                None => format!("{} {}", d.id, d.name),
-                            },
-                            area: area.clone(),
-                            facility: None,
-                            group_set: set,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    Ok(hubs)
-}
-
-/// Whether a trade's workers travel to the site on each visit.
-pub fn travels(staffing: Staffing) -> bool {
-    staffing == Staffing::Visit
-}
-
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

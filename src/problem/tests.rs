@@ -1,135 +1,12 @@
-//! Small in-memory wards for unit tests of the problem builder (and the plan module).
+//! The problem builder on the in-memory test ward (`ward::tests`).
 
 // Scenarios here are the defaults with one or two keys changed, as a reader would
 // write them in a file.
 #![allow(clippy::field_reassign_with_default)]
 
 use super::*;
-use crate::model::{Contract, Date, Facility, Operator, Procurement, ServiceLine, Trade};
 use crate::scenario::UnitKind;
-use crate::units::{Hours, Yen};
-
-pub(crate) fn catalogue() -> TradeCatalogue {
-    let t = |key: &str, group: &str, staffing: Staffing| Trade {
-        key: key.into(),
-        name_ja: key.into(),
-        name_en: key.into(),
-        group: group.into(),
-        qualification: String::new(),
-        staffing,
-    };
-    TradeCatalogue {
-        trades: vec![
-            t("cleaning_daily", "cleaning", Staffing::Stationed),
-            t("fire_equipment", "building_systems", Staffing::Visit),
-            t("elevator", "building_systems", Staffing::Visit),
-            t("tree_pruning", "greenery", Staffing::Visit),
-        ],
-    }
-}
-
-/// Four facilities in two areas, about 1-2 km apart; F4 is run by a designated manager.
-pub(crate) fn ward() -> Dataset {
-    let fac = |id: &str, area: &str, lat: f64, lon: f64, op: Operator| Facility {
-        id: id.into(),
-        name: format!("{id} school"),
-        kind: "school".into(),
-        area: area.into(),
-        district: "d".into(),
-        lat,
-        lon,
-        floor_area_m2: None,
-        operator: op,
-    };
-    let line = |id: &str,
-                f: &str,
-                trade: &str,
-                visits: f64,
-                hours: f64,
-                cost: i64,
-                c: &str,
-                pinned: bool| ServiceLine {
-        id: id.into(),
-        facility_id: f.into(),
-        trade: trade.into(),
-        visits_per_year: visits,
-        hours_per_visit: Hours(hours),
-        annual_cost: Yen(cost),
-        contract_id: c.into(),
-        pinned,
-    };
-    let contract = |id: &str, payments: u32| Contract {
-        id: id.into(),
-        vendor: "v".into(),
-        annual_value: Yen(0),
-        payments_per_year: payments,
-        procurement: Procurement::Competitive,
-        start: Date {
-            year: 2024,
-            month: 4,
-            day: 1,
-        },
-        end: Date {
-            year: 2025,
-            month: 3,
-            day: 31,
-        },
-    };
-    Dataset {
-        facilities: vec![
-            fac("F1", "North", 35.650, 139.650, Operator::Direct),
-            fac("F2", "North", 35.660, 139.650, Operator::Direct),
-            fac("F3", "South", 35.630, 139.650, Operator::Direct),
-            fac("F4", "South", 35.620, 139.650, Operator::DesignatedManager),
-        ],
-        lines: vec![
-            line(
-                "L1",
-                "F1",
-                "cleaning_daily",
-                240.0,
-                4.0,
-                2_000_000,
-                "C1",
-                false,
-            ),
-            line("L2", "F1", "fire_equipment", 2.0, 3.0, 100_000, "C2", false),
-            line("L3", "F2", "fire_equipment", 2.0, 3.0, 100_000, "C2", false),
-            line("L4", "F2", "elevator", 12.0, 1.0, 600_000, "C3", true),
-            line("L5", "F3", "tree_pruning", 1.0, 16.0, 300_000, "C4", false),
-            line(
-                "L6",
-                "F3",
-                "cleaning_daily",
-                240.0,
-                4.0,
-                2_000_000,
-                "C5",
-                false,
-            ),
-            line(
-                "L7",
-                "F4",
-                "cleaning_daily",
-                240.0,
-                4.0,
-                2_000_000,
-                "C6",
-                false,
-            ),
-        ],
-        contracts: vec![
-            contract("C1", 12),
-            contract("C2", 2),
-            contract("C3", 12),
-            contract("C4", 1),
-            contract("C5", 12),
-            contract("C6", 12),
-        ],
-        depots: vec![],
-        travel: Default::default(),
-    }
-}
+use crate::ward::tests::ward;
 
 fn staff() -> StaffModel {
     StaffModel::parse(crate::staff::EMBEDDED, "embedded").unwrap()
@@ -138,7 +15,7 @@ fn staff() -> StaffModel {
 #[test]
 fn facility_units_skip_pinned_and_designated_manager_lines() {
     let d = ward();
-    let b = build(&d, &catalogue(), &Scenario::default(), &staff()).unwrap();
+    let b = build(&d, &Scenario::default(), &staff()).unwrap();
     // F1 {L1, L2}, F2 {L3}, F3 {L5, L6}; L4 pinned, L7 at a designated-manager facility.
     let lines: Vec<Vec<usize>> = b.units.iter().map(|u| u.lines.clone()).collect();
     assert_eq!(lines, vec![vec![0, 1], vec![2], vec![4, 5]]);
@@ -157,10 +34,12 @@ fn within_area_forbids_cross_area_hubs_and_costs_follow_distance() {
     let d = ward();
     let s = Scenario::default();
     let st = staff();
-    let b = build(&d, &catalogue(), &s, &st).unwrap();
+    let b = build(&d, &s, &st).unwrap();
     // Unit F3 (South) may only use its own hub.
     assert_eq!(b.problem.cost(2, 0), None);
-    let km = b.arc_km[1].iter().find(|a| a.0 == 0).unwrap().1;
+    let km = d
+        .travel(s.costs.detour_factor)
+        .km(Site::Facility(1), Site::Facility(0));
     let gc = crate::geo::great_circle_km(35.660, 139.65, 35.650, 139.65);
     assert!((km - gc * s.costs.detour_factor).abs() < 1e-9);
     let admin =
@@ -169,10 +48,10 @@ fn within_area_forbids_cross_area_hubs_and_costs_follow_distance() {
     assert!((b.problem.cost(1, 0).unwrap() - want).abs() < 1e-6);
     let mut s2 = s.clone();
     s2.within_area = false;
-    let b2 = build(&d, &catalogue(), &s2, &st).unwrap();
+    let b2 = build(&d, &s2, &st).unwrap();
     assert!(b2.problem.cost(2, 0).is_some());
     s2.limits.max_distance_km = Some(1.0);
-    let b3 = build(&d, &catalogue(), &s2, &st).unwrap();
+    let b3 = build(&d, &s2, &st).unwrap();
     assert_eq!(b3.problem.cost(2, 0), None, "F3 is over 2 km from F1");
 }
 
@@ -181,7 +60,7 @@ fn separate_trade_groups_split_a_facility_and_its_hubs() {
     let d = ward();
     let mut s = Scenario::default();
     s.trade_groups.together = vec![vec!["cleaning".into()], vec!["building_systems".into()]];
-    let b = build(&d, &catalogue(), &s, &staff()).unwrap();
+    let b = build(&d, &s, &staff()).unwrap();
     assert_eq!(b.group_sets.len(), 3, "greenery forms its own set");
     // F1 splits into cleaning {L1} and building_systems {L2}; F3 into {L6} cleaning and {L5} greenery.
     let lines: Vec<Vec<usize>> = b.units.iter().map(|u| u.lines.clone()).collect();
@@ -201,7 +80,7 @@ fn trade_group_units_and_unknown_groups() {
     let d = ward();
     let mut s = Scenario::default();
     s.unit = UnitKind::FacilityTradeGroup;
-    let b = build(&d, &catalogue(), &s, &staff()).unwrap();
+    let b = build(&d, &s, &staff()).unwrap();
     assert_eq!(b.units.len(), 5);
     assert_eq!(
         b.hubs.len(),
@@ -210,7 +89,7 @@ fn trade_group_units_and_unknown_groups() {
     );
     assert_eq!(b.units[1].group.as_deref(), Some("building_systems"));
     s.trade_groups.together = vec![vec!["gardening".into()]];
-    let e = build(&d, &catalogue(), &s, &staff()).unwrap_err();
+    let e = build(&d, &s, &staff()).unwrap_err();
     assert!(e.to_string().contains("gardening"));
 }
 
@@ -222,7 +101,7 @@ fn limits_become_capacities() {
     s.limits.max_value_jpy = Some(5_000_000);
     s.limits.min_value_jpy = Some(1_000);
     s.limits.max_facilities = Some(2);
-    let b = build(&d, &catalogue(), &s, &staff()).unwrap();
+    let b = build(&d, &s, &staff()).unwrap();
     assert_eq!(b.problem.hubs[0].capacity, vec![1500.0, 5_000_000.0, 2.0]);
     assert_eq!(b.problem.hubs[0].min_load, vec![0.0, 1_000.0, 0.0]);
     assert!(b.problem.hub_serves_own_unit);
@@ -234,7 +113,7 @@ fn excluding_everything_is_an_error() {
     let mut s = Scenario::default();
     s.exclude.kinds = vec!["school".into()];
     assert!(matches!(
-        build(&d, &catalogue(), &s, &staff()),
+        build(&d, &s, &staff()),
         Err(BuildError::NothingToBundle)
     ));
 }
@@ -244,7 +123,7 @@ fn bundles_read_back_loads_and_travel() {
     let d = ward();
     let s = Scenario::default();
     let st = staff();
-    let b = build(&d, &catalogue(), &s, &st).unwrap();
+    let b = build(&d, &s, &st).unwrap();
     let sol = crate::solve::Solution {
         assign: vec![0, 0, 2],
     };
@@ -257,12 +136,30 @@ fn bundles_read_back_loads_and_travel() {
         bs[0].trades,
         vec!["cleaning_daily".to_string(), "fire_equipment".to_string()]
     );
-    let km = b.arc_km[1].iter().find(|a| a.0 == 0).unwrap().1;
+    let km = d
+        .travel(s.costs.detour_factor)
+        .km(Site::Facility(1), Site::Facility(0));
     assert!((bs[0].travel_km_year - 2.0 * 2.0 * km).abs() < 1e-9);
     assert!((bs[0].route_km - 2.0 * km).abs() < 1e-9);
     assert!((bs[0].admin_hours - st.bundle_hours(2, 2)).abs() < 1e-9);
     assert_eq!(
         bs[1].route_km, 0.0,
         "a bundle of its hub alone has no round"
+    );
+}
+
+#[test]
+fn bundle_count_rules_map_to_the_engines_hub_count() {
+    let rule = |count, min, max| BundleCount { count, min, max };
+    assert_eq!(hub_count(&rule(None, None, None)), HubCount::Free);
+    assert_eq!(hub_count(&rule(Some(5), None, None)), HubCount::Exact(5));
+    assert_eq!(
+        hub_count(&rule(None, Some(2), Some(7))),
+        HubCount::Range(2, 7)
+    );
+    assert_eq!(hub_count(&rule(None, None, Some(7))), HubCount::Range(1, 7));
+    assert_eq!(
+        hub_count(&rule(None, Some(2), None)),
+        HubCount::Range(2, usize::MAX)
     );
 }

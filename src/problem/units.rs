@@ -1,21 +1,27 @@
 //! Which lines are bundleable and how they form units: exclusions (designated
 //! managers, kinds, facilities, trades), pinned lines, trade-group sets.
 
-use super::{travels, BuildError};
-use crate::model::{Dataset, Operator, TradeCatalogue};
+use super::BuildError;
+use crate::model::{Operator, TradeCatalogue};
 use crate::scenario::{Scenario, UnitKind};
+use crate::ward::Ward;
 use std::collections::BTreeMap;
 
 /// Why a line keeps its current contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exclusion {
+    /// Its facility is run by a designated manager.
     DesignatedManager,
+    /// Its facility's kind is excluded.
     Kind,
+    /// Its facility is excluded.
     Facility,
+    /// Its trade is excluded.
     Trade,
 }
 
 impl Exclusion {
+    /// The reason as written in assignments.csv.
     pub fn key(self) -> &'static str {
         match self {
             Exclusion::DesignatedManager => "designated_manager",
@@ -29,25 +35,30 @@ impl Exclusion {
 /// What becomes of one service line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineFate {
+    /// Bundled as part of this unit.
     Unit(usize),
+    /// Pinned: stays in its contract.
     Pinned,
+    /// Left out by the scenario.
     Excluded(Exclusion),
 }
 
 /// One unit of the engine problem in ward terms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitInfo {
-    /// Index into `Dataset::facilities`.
+    /// Index into `Ward::facilities`.
     pub facility: usize,
+    /// Index into `Built::group_sets`.
     pub group_set: usize,
     /// For `facility_trade_group` units, the trade group; None for whole facilities.
     pub group: Option<String>,
-    /// Indices into `Dataset::lines`.
+    /// Indices into `Ward::lines`.
     pub lines: Vec<usize>,
     /// Distinct trade keys, sorted.
     pub trades: Vec<String>,
     /// Annual on-site labour hours.
     pub hours: f64,
+    /// Annual value today, yen.
     pub value: i64,
     /// Visits a year of lines whose workers travel (stationed and remote trades do not).
     pub visits: f64,
@@ -58,8 +69,8 @@ pub struct UnitInfo {
 
 impl UnitInfo {
     /// "F012 世田谷小学校" or "F012 世田谷小学校 [cleaning]".
-    pub fn label(&self, d: &Dataset, sets: &[Vec<String>]) -> String {
-        let f = &d.facilities[self.facility];
+    pub fn label(&self, ward: &Ward, sets: &[Vec<String>]) -> String {
+        let f = &ward.facilities()[self.facility];
         match (&self.group, sets.len()) {
             (Some(g), _) => format!("{} {} [{g}]", f.id, f.name),
             (None, 1) => format!("{} {}", f.id, f.name),
@@ -97,32 +108,22 @@ pub fn group_sets(
     Ok(sets)
 }
 
+/// The units of a scenario and, per line, what becomes of it.
 pub(super) fn make_units(
-    d: &Dataset,
-    trades: &TradeCatalogue,
+    ward: &Ward,
     scenario: &Scenario,
     sets: &[Vec<String>],
-) -> Result<(Vec<UnitInfo>, Vec<LineFate>), BuildError> {
-    let fidx = d.facility_index();
+) -> (Vec<UnitInfo>, Vec<LineFate>) {
     let ex = &scenario.exclude;
-    let mut fates = vec![LineFate::Pinned; d.lines.len()];
+    let lines = ward.lines();
+    let mut fates = vec![LineFate::Pinned; lines.len()];
     // (facility, key) -> lines, where key orders a facility's units by set or group.
     let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     let group_order: Vec<&String> = sets.iter().flatten().collect();
-    for (li, line) in d.lines.iter().enumerate() {
-        let &fi =
-            fidx.get(line.facility_id.as_str())
-                .ok_or_else(|| BuildError::UnknownFacility {
-                    line: line.id.clone(),
-                    facility: line.facility_id.clone(),
-                })?;
-        let trade = trades
-            .get(&line.trade)
-            .ok_or_else(|| BuildError::UnknownTrade {
-                line: line.id.clone(),
-                trade: line.trade.clone(),
-            })?;
-        let f = &d.facilities[fi];
+    for (li, line) in lines.iter().enumerate() {
+        let fi = line.facility;
+        let trade = ward.trade_of(line);
+        let f = &ward.facilities()[fi];
         let exclusion =
             if f.operator == Operator::DesignatedManager && !ex.include_designated_managers {
                 Some(Exclusion::DesignatedManager)
@@ -130,7 +131,7 @@ pub(super) fn make_units(
                 Some(Exclusion::Facility)
             } else if ex.kinds.contains(&f.kind) {
                 Some(Exclusion::Kind)
-            } else if ex.trades.contains(&line.trade) {
+            } else if ex.trades.contains(&trade.key) {
                 Some(Exclusion::Trade)
             } else {
                 None
@@ -158,7 +159,7 @@ pub(super) fn make_units(
 
     let mut units = Vec::with_capacity(groups.len());
     let mut per_facility: BTreeMap<usize, usize> = BTreeMap::new();
-    for ((fi, key), lines) in groups {
+    for ((fi, key), members) in groups {
         let (group_set, group) = match scenario.unit {
             UnitKind::Facility => (key, None),
             UnitKind::FacilityTradeGroup => {
@@ -171,21 +172,20 @@ pub(super) fn make_units(
                 )
             }
         };
-        let mut trade_keys: Vec<String> = lines.iter().map(|&l| d.lines[l].trade.clone()).collect();
+        let mut trade_keys: Vec<String> = members
+            .iter()
+            .map(|&l| ward.trade_of(&lines[l]).key.clone())
+            .collect();
         trade_keys.sort();
         trade_keys.dedup();
-        let hours = lines.iter().map(|&l| d.lines[l].annual_hours().0).sum();
-        let value = lines.iter().map(|&l| d.lines[l].annual_cost.0).sum();
-        let visits = lines
+        let hours = members.iter().map(|&l| lines[l].annual_hours().0).sum();
+        let value = members.iter().map(|&l| lines[l].annual_cost.0).sum();
+        let visits = members
             .iter()
-            .filter(|&&l| {
-                trades
-                    .get(&d.lines[l].trade)
-                    .is_some_and(|t| travels(t.staffing))
-            })
-            .map(|&l| d.lines[l].visits_per_year)
+            .filter(|&&l| ward.is_visited(&lines[l]))
+            .map(|&l| lines[l].visits_per_year)
             .sum();
-        for &l in &lines {
+        for &l in &members {
             fates[l] = LineFate::Unit(units.len());
         }
         *per_facility.entry(fi).or_default() += 1;
@@ -193,7 +193,7 @@ pub(super) fn make_units(
             facility: fi,
             group_set,
             group,
-            lines,
+            lines: members,
             trades: trade_keys,
             hours,
             value,
@@ -204,5 +204,5 @@ pub(super) fn make_units(
     for u in &mut units {
         u.facility_share = 1.0 / per_facility[&u.facility] as f64;
     }
-    Ok((units, fates))
+    (units, fates)
 }

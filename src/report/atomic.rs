@@ -3,15 +3,26 @@
 use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 
+/// Why an output folder was not written.
 #[derive(Debug, Error)]
 pub enum OutputError {
+    /// The output folder is the dataset folder or inside it.
     #[error("refusing to write into the dataset folder: {out} is inside {dataset}; choose another --out")]
-    InsideDataset { out: PathBuf, dataset: PathBuf },
+    InsideDataset {
+        /// The output folder, resolved.
+        out: PathBuf,
+        /// The dataset folder, resolved.
+        dataset: PathBuf,
+    },
+    /// Creating, writing or renaming failed.
     #[error("{path}: {source}")]
     Io {
+        /// The path being written.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The output path is a file.
     #[error("{0} exists and is not a folder; choose another --out")]
     NotADirectory(PathBuf),
 }

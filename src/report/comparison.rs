@@ -2,9 +2,9 @@
 //! self-contained comparison.html with an SVG chart of contract count against annual
 //! travel, hours freed as labels, Pareto-efficient scenarios marked.
 
-use super::{esc, fixed, write_files, OutputError};
-use crate::plan::group_thousands as group;
+use super::{esc, write_files, OutputError};
 use crate::plan::sweep::Row;
+use crate::text::{fixed, thousands as group};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +48,7 @@ fn cells(r: &Row) -> Vec<String> {
     v
 }
 
+/// comparison.csv: one row per scenario, UTF-8 with a BOM.
 pub fn csv(rows: &[Row]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("memory");
@@ -58,6 +59,7 @@ pub fn csv(rows: &[Row]) -> Vec<u8> {
     ["\u{FEFF}".as_bytes(), &body].concat()
 }
 
+/// comparison.md: the table as Markdown.
 pub fn markdown(title: &str, rows: &[Row]) -> String {
     let mut s = format!("# シナリオ比較 Scenario comparison — {title}\n\n");
     s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Gap % | Reason |\n");
@@ -182,6 +184,7 @@ fn chart(rows: &[Row]) -> String {
     s
 }
 
+/// comparison.html: the chart and the table, self-contained.
 pub fn html(title: &str, rows: &[Row]) -> String {
     let mut s = String::new();
     let _ = write!(

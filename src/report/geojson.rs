@@ -8,29 +8,26 @@ use crate::problem::LineFate;
 use serde_json::{json, Value};
 
 pub fn render(plan: &Plan) -> String {
-    let d = plan.inputs.dataset;
-    let mut fac_bundle: Vec<Option<&str>> = vec![None; d.facilities.len()];
-    let mut fac_hub = vec![false; d.facilities.len()];
+    let w = plan.inputs.ward;
+    let facilities = w.facilities();
+    let mut fac_bundle: Vec<Option<&str>> = vec![None; facilities.len()];
+    let mut fac_hub = vec![false; facilities.len()];
     for b in &plan.bundles {
         for &f in &b.facilities {
             fac_bundle[f] = Some(b.id.as_str());
         }
-        if let Some(f) = plan.built.hubs[b.hub].facility {
+        if let Some(f) = plan.built.hubs[b.hub].facility() {
             fac_hub[f] = true;
         }
     }
     // Facilities whose lines all stay out of bundles.
-    let mut has_line = vec![false; d.facilities.len()];
-    let fidx = d.facility_index();
-    for (l, line) in d.lines.iter().enumerate() {
-        if let (Some(&f), LineFate::Unit(_)) =
-            (fidx.get(line.facility_id.as_str()), plan.built.fates[l])
-        {
-            has_line[f] = true;
+    let mut has_line = vec![false; facilities.len()];
+    for (l, line) in w.lines().iter().enumerate() {
+        if let LineFate::Unit(_) = plan.built.fates[l] {
+            has_line[line.facility] = true;
         }
     }
-    let mut features: Vec<Value> = d
-        .facilities
+    let mut features: Vec<Value> = facilities
         .iter()
         .enumerate()
         .map(|(i, f)| {
@@ -54,7 +51,7 @@ pub fn render(plan: &Plan) -> String {
         let pts: Vec<(f64, f64)> = b
             .facilities
             .iter()
-            .map(|&f| (d.facilities[f].lon, d.facilities[f].lat))
+            .map(|&f| (facilities[f].lon, facilities[f].lat))
             .collect();
         let h = hull(&pts);
         let coords: Vec<[f64; 2]> = h.iter().map(|&(x, y)| [x, y]).collect();
@@ -63,7 +60,7 @@ pub fn render(plan: &Plan) -> String {
             2 => json!({ "type": "LineString", "coordinates": coords }),
             _ => json!({ "type": "Polygon", "coordinates": [coords] }),
         };
-        let hub = &plan.built.hubs[b.hub].place;
+        let (hub_lat, hub_lon) = w.lat_lon(plan.built.hubs[b.hub].site);
         features.push(json!({
             "type": "Feature",
             "geometry": geometry,
@@ -72,8 +69,8 @@ pub fn render(plan: &Plan) -> String {
                 "bundle_id": b.id,
                 "hub_id": b.hub_id,
                 "hub_name": b.hub_name,
-                "hub_lon": hub.lon,
-                "hub_lat": hub.lat,
+                "hub_lon": hub_lon,
+                "hub_lat": hub_lat,
                 "area": b.area,
                 "facilities": b.facilities.len(),
                 "lines": b.lines.len(),

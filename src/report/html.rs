@@ -2,8 +2,9 @@
 //! before/after figures, the map, staff time freed by area, the bundle table, the
 //! solver's word on quality and the assumptions, in Japanese and English.
 
-use super::{esc, fixed, svg, trade_label};
-use crate::plan::{group_thousands as group, Plan};
+use super::{esc, svg, trade_label};
+use crate::plan::Plan;
+use crate::text::{fixed, thousands as group};
 use std::fmt::Write;
 
 fn yen(v: f64) -> String {

@@ -1,7 +1,7 @@
 //! report.md: the plan's figures as Markdown, for pasting into memos and tickets.
 
-use super::fixed;
-use crate::plan::{group_thousands as group, Plan};
+use crate::plan::Plan;
+use crate::text::{fixed, thousands as group};
 use std::fmt::Write;
 
 pub fn render(plan: &Plan) -> String {

@@ -4,6 +4,8 @@
 //! are complete, so a failed run never leaves a half-written file. Only summary.json
 //! holds timings (under `timing`), so two runs with one seed differ nowhere else.
 
+#![warn(missing_docs)]
+
 mod atomic;
 pub mod comparison;
 mod geojson;
@@ -46,20 +48,6 @@ pub fn write(plan: &Plan, dataset_dir: &Path, out_dir: &Path) -> Result<Vec<Path
     write_files(out_dir, &render(plan))
 }
 
-/// Fixed-point text for tables: rounding keeps files stable and readable.
-pub fn fixed(v: f64, places: usize) -> String {
-    let s = format!("{v:.places$}");
-    // "-0.00" reads as a sign error in a spreadsheet.
-    if s.trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        s.trim_start_matches('-').to_string()
-    } else {
-        s
-    }
-}
-
 /// Escapes text for HTML and SVG.
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -70,7 +58,7 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// The name of a trade in Japanese and English, or its key when the catalogue lacks it.
 pub(crate) fn trade_label(plan: &Plan, key: &str) -> String {
-    match plan.inputs.trades.get(key) {
+    match plan.inputs.ward.trades().get(key) {
         Some(t) => format!("{} {}", t.name_ja, t.name_en),
         None => key.to_string(),
     }

@@ -2,9 +2,11 @@
 //! squares, bundle hulls shaded) and a bar chart of staff hours by area. No `xmlns`:
 //! inline SVG in HTML needs none, and the report must hold no network address.
 
-use super::{esc, fixed};
-use crate::geo::{hull, Projection};
+use super::esc;
+use crate::geo::hull;
 use crate::plan::Plan;
+use crate::text::fixed;
+use crate::ward::Site;
 use std::fmt::Write;
 
 /// A colour per bundle, spread around the hue circle by the golden angle so
@@ -15,22 +17,16 @@ pub fn colour(i: usize) -> String {
 }
 
 pub fn map(plan: &Plan) -> String {
-    let d = plan.inputs.dataset;
+    let ward = plan.inputs.ward;
+    let facilities = ward.facilities();
     let (w, h, m) = (760.0, 560.0, 16.0);
-    let proj = Projection::around(
-        &d.facilities
-            .iter()
-            .map(|f| (f.lat, f.lon))
-            .collect::<Vec<_>>(),
-    );
-    let mut places: Vec<[f64; 2]> = d.facilities.iter().map(|f| proj.xy(f.lat, f.lon)).collect();
+    let mut places: Vec<[f64; 2]> = (0..facilities.len())
+        .map(|f| ward.xy(Site::Facility(f)))
+        .collect();
     let hub_xy: Vec<[f64; 2]> = plan
         .bundles
         .iter()
-        .map(|b| {
-            let p = &plan.built.hubs[b.hub].place;
-            proj.xy(p.lat, p.lon)
-        })
+        .map(|b| ward.xy(plan.built.hubs[b.hub].site))
         .collect();
     places.extend(hub_xy.iter().copied());
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
@@ -49,7 +45,7 @@ pub fn map(plan: &Plan) -> String {
         s,
         r##"<svg class="map" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="地図 Map of bundles"><rect width="{w}" height="{h}" fill="#f7f7f4"/>"##
     );
-    let mut bundle_of = vec![None; d.facilities.len()];
+    let mut bundle_of = vec![None; facilities.len()];
     for (i, b) in plan.bundles.iter().enumerate() {
         for &f in &b.facilities {
             bundle_of[f] = Some(i);
@@ -80,7 +76,7 @@ pub fn map(plan: &Plan) -> String {
             );
         }
     }
-    for (f, fac) in d.facilities.iter().enumerate() {
+    for (f, fac) in facilities.iter().enumerate() {
         let (x, y) = to(places[f]);
         let (fill, label) = match bundle_of[f] {
             Some(i) => (

@@ -1,8 +1,8 @@
 //! bundles.csv and assignments.csv, UTF-8 with a BOM so Excel in Japan opens them.
 
-use super::fixed;
 use crate::plan::Plan;
 use crate::problem::LineFate;
+use crate::text::fixed;
 
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
@@ -12,7 +12,7 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 }
 
 pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
-    let d = plan.inputs.dataset;
+    let ward = plan.inputs.ward;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "bundle_id",
@@ -36,7 +36,7 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
         let ids: Vec<&str> = b
             .facilities
             .iter()
-            .map(|&f| d.facilities[f].id.as_str())
+            .map(|&f| ward.facilities()[f].id.as_str())
             .collect();
         w.write_record([
             b.id.clone(),
@@ -61,8 +61,7 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
 }
 
 pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
-    let d = plan.inputs.dataset;
-    let fidx = d.facility_index();
+    let ward = plan.inputs.ward;
     // Unit -> bundle id.
     let mut unit_bundle = vec![""; plan.built.units.len()];
     for b in &plan.bundles {
@@ -83,10 +82,8 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
         "reason",
     ])
     .expect("memory");
-    for (l, line) in d.lines.iter().enumerate() {
-        let f = fidx
-            .get(line.facility_id.as_str())
-            .map(|&i| &d.facilities[i]);
+    for (l, line) in ward.lines().iter().enumerate() {
+        let f = ward.facility_of(line);
         let (new, reason) = match plan.built.fates[l] {
             LineFate::Unit(u) => (unit_bundle[u].to_string(), String::new()),
             LineFate::Pinned => ("pinned".to_string(), "pinned".to_string()),
@@ -94,12 +91,14 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
         };
         w.write_record([
             line.id.clone(),
-            line.facility_id.clone(),
-            f.map(|f| f.name.clone()).unwrap_or_default(),
-            f.map(|f| f.area.clone()).unwrap_or_default(),
-            line.trade.clone(),
+            f.id.clone(),
+            f.name.clone(),
+            f.area.clone(),
+            ward.trade_of(line).key.clone(),
             line.annual_cost.0.to_string(),
-            line.contract_id.clone(),
+            ward.contract_of(line)
+                .map(|c| c.id.clone())
+                .unwrap_or_default(),
             new,
             reason,
         ])

@@ -3,6 +3,8 @@
 //! valid scenario; an unknown key is an error naming the key and the file. Sweeps
 //! (many scenarios from one file) live in `sweep`.
 
+#![warn(missing_docs)]
+
 pub mod sweep;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +36,7 @@ pub enum HubSource {
     Depots,
 }
 
+/// Limits per bundle (`[limits]`); each is off when absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
@@ -50,15 +53,20 @@ pub struct Limits {
     pub max_distance_km: Option<f64>,
 }
 
-/// Bundle count: free (no keys), exact (`count`), or a range (`min`, `max`).
+/// The ward's bundle-count rule (`[bundles]`): free (no keys), exact (`count`), or a
+/// range (`min`, `max`). `problem` turns it into the engine's hub count.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BundleCount {
+    /// Exactly this many bundles.
     pub count: Option<usize>,
+    /// At least this many bundles.
     pub min: Option<usize>,
+    /// At most this many bundles.
     pub max: Option<usize>,
 }
 
+/// Which trade groups may share a bundle (`[trade_groups]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TradeGroups {
@@ -67,6 +75,7 @@ pub struct TradeGroups {
     pub together: Vec<Vec<String>>,
 }
 
+/// What stays outside bundling (`[exclude]`): those lines keep today's contracts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Exclusions {
@@ -80,6 +89,7 @@ pub struct Exclusions {
     pub trades: Vec<String>,
 }
 
+/// What time and travel cost (`[costs]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Costs {
@@ -107,20 +117,28 @@ impl Default for Costs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SolverMode {
+    /// Exact for small problems, the matheuristic for large ones.
     #[default]
     Auto,
+    /// The compact MIP.
     Exact,
+    /// The matheuristic.
     Heuristic,
 }
 
+/// Engine settings (`[solver]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SolverSettings {
+    /// Which method runs.
     pub mode: SolverMode,
+    /// Wall-clock limit of a solve, seconds.
     pub time_limit_s: f64,
     /// Stop once the relative gap to the lower bound is below this.
     pub rel_gap: f64,
+    /// Seed of every random choice.
     pub seed: u64,
+    /// Threads of the engine (and HiGHS).
     pub threads: usize,
 }
 
@@ -136,21 +154,31 @@ impl Default for SolverSettings {
     }
 }
 
+/// One scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scenario {
     /// Names the output folder; defaults to the file name without `.toml`.
     pub name: String,
+    /// A sentence for the report.
     pub description: String,
+    /// What the optimizer places as a whole.
     pub unit: UnitKind,
+    /// Where bundles are served from.
     pub hubs: HubSource,
     /// Bundles never cross area boundaries.
     pub within_area: bool,
+    /// Limits per bundle.
     pub limits: Limits,
+    /// How many bundles.
     pub bundles: BundleCount,
+    /// Which trade groups may share a bundle.
     pub trade_groups: TradeGroups,
+    /// What stays outside bundling.
     pub exclude: Exclusions,
+    /// What time and travel cost.
     pub costs: Costs,
+    /// Engine settings.
     pub solver: SolverSettings,
 }
 
@@ -172,19 +200,33 @@ impl Default for Scenario {
     }
 }
 
+/// Why a scenario or sweep file cannot be used; every message names the file.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
+    /// The file cannot be read.
     #[error("{file}: cannot read: {source}")]
     Read {
+        /// The file.
         file: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// Not valid TOML, or a key that is no scenario key.
     #[error("{file}: {message}")]
-    Parse { file: PathBuf, message: String },
+    Parse {
+        /// The file.
+        file: PathBuf,
+        /// What the TOML reader says, on one line.
+        message: String,
+    },
+    /// A value out of range, or keys that exclude each other.
     #[error("{file}: `{key}`: {message}")]
     Invalid {
+        /// The file.
         file: PathBuf,
+        /// The dotted key at fault.
         key: String,
+        /// What is wrong with it.
         message: String,
     },
 }
@@ -345,16 +387,6 @@ impl Scenario {
         }
         Ok(())
     }
-
-    /// The engine's hub count.
-    pub fn hub_count(&self) -> crate::solve::HubCount {
-        use crate::solve::HubCount;
-        match (self.bundles.count, self.bundles.min, self.bundles.max) {
-            (Some(p), _, _) => HubCount::Exact(p),
-            (None, None, None) => HubCount::Free,
-            (None, lo, hi) => HubCount::Range(lo.unwrap_or(1), hi.unwrap_or(usize::MAX)),
-        }
-    }
 }
 
 /// toml's messages span several lines with a source excerpt; keep the first line and
@@ -389,7 +421,7 @@ mod tests {
         assert_eq!(s.name, "quiet");
         assert_eq!(s.unit, UnitKind::Facility);
         assert!(s.within_area);
-        assert_eq!(s.hub_count(), crate::solve::HubCount::Free);
+        assert_eq!(s.bundles, BundleCount::default(), "a free bundle count");
     }
 
     #[test]
@@ -413,7 +445,7 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("bundles.count"), "{e}");
         let s = Scenario::parse("[bundles]\nmin = 2\nmax = 7\n", Path::new("b.toml"), "b").unwrap();
-        assert_eq!(s.hub_count(), crate::solve::HubCount::Range(2, 7));
+        assert_eq!((s.bundles.min, s.bundles.max), (Some(2), Some(7)));
     }
 
     #[test]

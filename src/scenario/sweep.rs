@@ -19,6 +19,7 @@ use super::{Scenario, ScenarioError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+/// Soft thresholds (`[soft]`): bundles above them are counted, not forbidden.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Soft {
@@ -26,6 +27,7 @@ pub struct Soft {
     pub max_value_jpy: Option<i64>,
     /// A bundle above this many on-site labour hours a year is flagged.
     pub max_labour_hours: Option<f64>,
+    /// A bundle with more facilities than this is flagged.
     pub max_facilities: Option<usize>,
 }
 
@@ -57,12 +59,16 @@ struct SweepFile {
 /// A sweep, expanded: scenarios in file order (listed files first, then each grid).
 #[derive(Debug, Clone)]
 pub struct Sweep {
+    /// Names the output folder; defaults to the file name without `.toml`.
     pub name: String,
+    /// Every scenario, names unique.
     pub scenarios: Vec<Scenario>,
+    /// The soft thresholds.
     pub soft: Soft,
 }
 
 impl Sweep {
+    /// Reads a sweep file; scenario paths in it are relative to its folder.
     pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
         let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
             file: path.to_path_buf(),
@@ -136,14 +142,19 @@ fn short(v: &toml::Value) -> String {
     }
 }
 
+/// A dotted key that runs through a value that is not a table (the prefix).
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a table")]
+struct NotATable(String);
+
 /// Sets `a.b.c` in a TOML table, creating tables on the way.
-fn set_path(root: &mut toml::Value, key: &str, v: toml::Value) -> Result<(), String> {
+fn set_path(root: &mut toml::Value, key: &str, v: toml::Value) -> Result<(), NotATable> {
     let parts: Vec<&str> = key.split('.').collect();
     let mut cur = root;
     for (i, part) in parts.iter().enumerate() {
         let table = cur
             .as_table_mut()
-            .ok_or_else(|| format!("`{}` is not a table", parts[..i].join(".")))?;
+            .ok_or_else(|| NotATable(parts[..i].join(".")))?;
         if i + 1 == parts.len() {
             table.insert(part.to_string(), v);
             return Ok(());
@@ -203,10 +214,11 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
             let v = vals[idx[i]].clone();
             let label = k.rsplit('.').next().unwrap_or(k);
             name.push_str(&format!("-{label}={}", short(&v)));
-            set_path(&mut value, k, v).map_err(|m| invalid(&format!("grid.keys.{k}"), m))?;
+            set_path(&mut value, k, v)
+                .map_err(|e| invalid(&format!("grid.keys.{k}"), e.to_string()))?;
         }
         set_path(&mut value, "name", toml::Value::String(name.clone()))
-            .map_err(|m| invalid("grid.name", m))?;
+            .map_err(|e| invalid("grid.name", e.to_string()))?;
         let s = Scenario::from_value(value, file, &name).map_err(|e| match e {
             ScenarioError::Parse { message, .. } => invalid(&format!("grid `{}`", g.name), message),
             other => other,

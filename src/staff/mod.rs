@@ -2,6 +2,8 @@
 //! single contracts and for a bundle, read from `models/staff_time.toml`. Every figure
 //! carries its unit and source so reports can print the assumptions they rest on.
 
+#![warn(missing_docs)]
+
 use crate::model::{Contract, Date, Procurement};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -14,65 +16,107 @@ pub const EMBEDDED: &str = include_str!("../../models/staff_time.toml");
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
+    /// The number.
     pub value: f64,
+    /// Its unit, e.g. `h per contract a year`.
     pub unit: String,
+    /// Where it comes from (docs/sources.md), or `assumed`.
     pub source: String,
 }
 
+/// Staff hours of one of today's single contracts, by stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SingleContract {
+    /// Site check, hours a year.
     pub site_check: Figure,
+    /// Writing the specification, hours a term.
     pub specification: Figure,
+    /// A competitive procurement, hours a term.
     pub procurement_competitive: Figure,
+    /// A negotiated procurement, hours a term.
     pub procurement_negotiated: Figure,
+    /// Supervising the work, hours a year.
     pub supervision: Figure,
+    /// Completion inspection, hours a year.
     pub completion_inspection: Figure,
+    /// Processing one payment, hours.
     pub per_payment: Figure,
 }
 
+/// Staff hours of one bundle (a comprehensive contract).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BundleModel {
+    /// Writing the specification, hours a term.
     pub specification: Figure,
+    /// The procurement, hours a term.
     pub procurement: Figure,
+    /// Length of a bundle's term, years.
     pub term_years: Figure,
+    /// Base administration, hours a year.
     pub base: Figure,
+    /// Monitoring, hours a month.
     pub monthly_monitoring: Figure,
+    /// Hours a year per facility of the bundle.
     pub per_facility: Figure,
+    /// Hours a year per distinct trade of the bundle.
     pub per_trade: Figure,
+    /// Payments a year.
     pub payments_per_year: Figure,
+    /// Processing one payment, hours.
     pub per_payment: Figure,
 }
 
+/// Full-time equivalents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fte {
+    /// Working hours of one full-time employee a year.
     pub hours_per_fte: Figure,
 }
 
+/// The staff-time model (`models/staff_time.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffModel {
+    /// Today's single contracts.
     pub single_contract: SingleContract,
+    /// A bundle.
     pub bundle: BundleModel,
+    /// Hours per full-time equivalent.
     pub fte: Fte,
 }
 
+/// Why the staff-time model cannot be used; every message names the file.
 #[derive(Debug, Error)]
 pub enum StaffModelError {
+    /// The file cannot be read.
     #[error("{file}: cannot read: {source}")]
     Read {
+        /// The file.
         file: String,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// Not valid TOML, or a missing or unknown figure.
     #[error("{file}: {message}")]
-    Parse { file: String, message: String },
+    Parse {
+        /// The file.
+        file: String,
+        /// What the TOML reader says.
+        message: String,
+    },
+    /// A figure out of range.
     #[error("{file}: `{key}` = {value}: {message}")]
     Invalid {
+        /// The file.
         file: String,
+        /// The figure's dotted key.
         key: String,
+        /// Its value.
         value: f64,
+        /// What is wrong with it.
         message: String,
     },
 }
@@ -95,6 +139,7 @@ impl StaffModel {
         }
     }
 
+    /// Parses model text; `file` is only used in messages.
     pub fn parse(text: &str, file: &str) -> Result<StaffModel, StaffModelError> {
         let m: StaffModel = toml::from_str(text).map_err(|e| StaffModelError::Parse {
             file: file.into(),
@@ -194,6 +239,7 @@ impl StaffModel {
             + self.bundle.per_trade.value * trades as f64
     }
 
+    /// Working hours of one full-time equivalent a year.
     pub fn hours_per_fte(&self) -> f64 {
         self.fte.hours_per_fte.value
     }

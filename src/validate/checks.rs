@@ -2,8 +2,7 @@
 //! returning its diagnostics. `check_all` runs them all; a check that depends on a file
 //! that could not be read is skipped so one missing file does not flood the output.
 
-use super::codes;
-use super::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::io::{ReadOutcome, CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL};
 use crate::model::TradeCatalogue;
 use std::collections::{HashMap, HashSet};
@@ -23,6 +22,7 @@ impl Ctx<'_> {
     }
 }
 
+/// Runs every cross-row and cross-file check; the trade check needs the catalogue.
 pub fn check_all(o: &ReadOutcome, trades: Option<&TradeCatalogue>) -> Vec<Diagnostic> {
     let dir = dataset_dir(o);
     let c = Ctx { o, dir };

@@ -1,39 +1,45 @@
-//! Validation of a dataset: the `Diagnostic` type, the stable codes, and the checks
-//! that look across rows and files (duplicates, references, outliers). Value-level
-//! problems (numbers, dates, enums, columns, encodings) are found while reading, in
-//! `io`, with codes from the same table. Everything is reported at once.
+//! Validation of a dataset: the checks that look across rows and files (duplicates,
+//! references, outliers), then the resolution of a valid dataset into a `ward::Ward`.
+//! Value-level problems (numbers, dates, enums, columns, encodings) are found while
+//! reading, in `io`, with codes from the same table (`diag::codes`). Everything is
+//! reported at once.
+
+#![warn(missing_docs)]
 
 mod checks;
-pub mod codes;
-mod diagnostic;
 mod summary;
 
 pub use checks::check_all;
-pub use diagnostic::{sort, Diagnostic, Severity};
-pub use summary::{thousands, Summary};
+pub use summary::Summary;
 
-use crate::io::{read_dataset, read_trades, ReadOutcome};
-use crate::model::{Dataset, TradeCatalogue};
+use crate::diag::{codes, sort, Diagnostic};
+use crate::io::{read_dataset, read_trades, ReadOutcome, LINES, TRAVEL};
+use crate::model::TradeCatalogue;
+use crate::ward::{ResolveError, Ward};
 use std::path::{Path, PathBuf};
 
-/// A dataset that passed validation, with its trade catalogue and the warnings left.
+/// A dataset that passed validation, resolved, with the warnings left.
 #[derive(Debug)]
 pub struct Validated {
-    pub dataset: Dataset,
-    pub trades: TradeCatalogue,
+    /// The dataset with every key resolved, and its trade catalogue.
+    pub ward: Ward,
+    /// Warnings found on the way (no errors: those make the dataset invalid).
     pub warnings: Vec<Diagnostic>,
 }
 
 /// Everything `validate` learns about a folder, valid or not (the CLI prints a summary
 /// of what was read even when there are errors).
 pub struct Report {
+    /// What the readers found.
     pub outcome: ReadOutcome,
+    /// The trade catalogue, when it could be read.
     pub trades: Option<TradeCatalogue>,
     /// All diagnostics, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
+    /// True when any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -71,8 +77,8 @@ pub fn validate_dir(dataset_dir: &Path, models_dir: Option<&Path>) -> Report {
     }
 }
 
-/// The agreed entry point: `Ok` when no diagnostic is an error (warnings ride along),
-/// `Err` with every diagnostic otherwise.
+/// The agreed entry point: the resolved ward when no diagnostic is an error (warnings
+/// ride along), every diagnostic otherwise.
 pub fn load_and_validate(
     dataset_dir: &Path,
     models_dir: Option<&Path>,
@@ -81,12 +87,34 @@ pub fn load_and_validate(
     if report.has_errors() {
         return Err(report.diagnostics);
     }
-    match report.trades {
-        Some(trades) => Ok(Validated {
-            dataset: report.outcome.dataset,
-            trades,
+    let Some(trades) = report.trades else {
+        return Err(report.diagnostics);
+    };
+    match Ward::resolve(report.outcome.dataset, trades) {
+        Ok(ward) => Ok(Validated {
+            ward,
             warnings: report.diagnostics,
         }),
-        None => Err(report.diagnostics),
+        Err(e) => Err(vec![unresolved(dataset_dir, &e)]),
     }
+}
+
+/// A key `Ward::resolve` refused, as the diagnostic the checks give it. The checks
+/// report every such key with its line first, so this only guards against a check
+/// and the resolution drifting apart.
+fn unresolved(dir: &Path, e: &ResolveError) -> Diagnostic {
+    let (code, file, column) = match e {
+        ResolveError::UnknownFacility { .. } => (codes::UNKNOWN_FACILITY, LINES, "facility_id"),
+        ResolveError::UnknownTrade { .. } => (codes::UNKNOWN_TRADE, LINES, "trade"),
+        ResolveError::UnknownContract { .. } => (codes::UNKNOWN_CONTRACT, LINES, "contract_id"),
+        ResolveError::UnknownSite(_) => (codes::TRAVEL_UNKNOWN_ID, TRAVEL, "from_id"),
+    };
+    Diagnostic::new(
+        code,
+        &dir.join(file),
+        None,
+        Some(column),
+        e.to_string(),
+        "correct the id",
+    )
 }

@@ -4,27 +4,41 @@
 use crate::model::{Dataset, Operator};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Counts of what a dataset holds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
+    /// Facilities.
     pub facilities: usize,
+    /// Distinct areas.
     pub areas: usize,
+    /// Distinct (area, district) pairs.
     pub districts: usize,
+    /// Facilities per area.
     pub facilities_by_area: BTreeMap<String, usize>,
+    /// Facilities per kind.
     pub facilities_by_kind: BTreeMap<String, usize>,
+    /// Facilities run by a designated manager.
     pub designated_manager_facilities: usize,
+    /// Service lines.
     pub lines: usize,
+    /// Service lines per trade key.
     pub lines_by_trade: BTreeMap<String, usize>,
+    /// Pinned lines.
     pub lines_pinned: usize,
+    /// Contracts.
     pub contracts: usize,
     /// Sum of the contracts' annual values, yen.
     pub contract_value_jpy: i64,
     /// Contracts covering lines at more than one facility.
     pub multi_facility_contracts: usize,
+    /// Depots.
     pub depots: usize,
+    /// Entries of travel.csv.
     pub travel_entries: usize,
 }
 
 impl Summary {
+    /// The figures of a dataset as read (valid or not).
     pub fn of(ds: &Dataset) -> Summary {
         let mut s = Summary {
             facilities: ds.facilities.len(),
@@ -62,20 +76,4 @@ impl Summary {
         s.contract_value_jpy = ds.contracts.iter().map(|c| c.annual_value.0).sum();
         s
     }
-}
-
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
 }

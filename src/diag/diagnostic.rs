@@ -4,21 +4,31 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a diagnostic is; read from its code's first letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// `E…`: the dataset cannot be planned.
     Error,
+    /// `W…`: printed, but the dataset is valid.
     Warning,
 }
 
+/// One problem found in a dataset or model file, with where it is and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The stable code, e.g. `E0202` (see `codes`).
     pub code: String,
+    /// Error or warning, from the code.
     pub severity: Severity,
+    /// The file the problem is in.
     pub file: PathBuf,
     /// 1-based physical line number in the file (the header is line 1).
     pub line: Option<usize>,
+    /// The column (header name) at fault, when one is.
     pub column: Option<String>,
+    /// What is wrong, with the value.
     pub message: String,
+    /// What to do about it.
     pub action: String,
 }
 
@@ -49,6 +59,7 @@ impl Diagnostic {
         }
     }
 
+    /// True for `E…` codes.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -3,51 +3,85 @@
 //! `docs/data-format.md` lists the same table for users.
 
 // Files and structure (reported by `io`).
+/// A required file of the dataset is missing.
 pub const MISSING_FILE: &str = "E0001";
+/// A file cannot be read.
 pub const UNREADABLE_FILE: &str = "E0002";
+/// A required column is missing from the header.
 pub const MISSING_COLUMN: &str = "E0003";
+/// A row has a different number of fields than the header.
 pub const FIELD_COUNT: &str = "E0004";
+/// A column name appears twice in the header.
 pub const DUPLICATE_COLUMN: &str = "E0005";
+/// Some bytes are neither UTF-8 nor Shift_JIS/CP932.
 pub const ENCODING_REPLACED: &str = "W0006";
+/// A file has a header but no rows.
 pub const EMPTY_FILE: &str = "W0007";
 
 // Facilities.
+/// Two facilities share a facility_id.
 pub const DUPLICATE_FACILITY_ID: &str = "E0101";
+/// Latitude or longitude out of range.
 pub const LAT_LON_RANGE: &str = "E0102";
+/// A facility lies far from all the others.
 pub const FACILITY_FAR_OUT: &str = "W0103";
+/// Operator is not direct or designated_manager.
 pub const BAD_OPERATOR: &str = "E0104";
 
 // Service lines.
+/// Two service lines share a line_id.
 pub const DUPLICATE_LINE_ID: &str = "E0201";
+/// A service line names a facility that does not exist.
 pub const UNKNOWN_FACILITY: &str = "E0202";
+/// A service line names a contract that does not exist.
 pub const UNKNOWN_CONTRACT: &str = "E0203";
+/// A service line names a trade missing from the catalogue.
 pub const UNKNOWN_TRADE: &str = "E0204";
+/// A pinned line has no contract.
 pub const PINNED_WITHOUT_CONTRACT: &str = "E0205";
+/// Pinned is not true or false.
 pub const BAD_PINNED: &str = "E0206";
+/// A service line has no current contract.
 pub const LINE_WITHOUT_CONTRACT: &str = "W0207";
 
 // Contracts.
+/// Two contracts share a contract_id.
 pub const DUPLICATE_CONTRACT_ID: &str = "E0301";
+/// A date is not a valid YYYY-MM-DD date.
 pub const BAD_DATE: &str = "E0302";
+/// A contract ends before it starts.
 pub const END_BEFORE_START: &str = "E0303";
+/// Procurement is not competitive or negotiated.
 pub const BAD_PROCUREMENT: &str = "E0304";
+/// A contract covers no service line.
 pub const CONTRACT_WITHOUT_LINES: &str = "W0305";
+/// A contract's value differs from the sum of its lines.
 pub const CONTRACT_VALUE_MISMATCH: &str = "W0306";
+/// Payments_per_year is not a whole number from 1 to 366.
 pub const BAD_PAYMENTS: &str = "E0307";
 
 // Depots and travel matrix.
+/// Two depots share a depot_id.
 pub const DUPLICATE_DEPOT_ID: &str = "E0401";
+/// A depot_id is also a facility_id.
 pub const DEPOT_ID_CLASH: &str = "E0402";
+/// Travel.csv names an unknown facility or depot.
 pub const TRAVEL_UNKNOWN_ID: &str = "E0403";
+/// Travel.csv gives the same from/to pair twice.
 pub const DUPLICATE_TRAVEL_PAIR: &str = "E0404";
 
 // Values in any file.
+/// A required value is empty.
 pub const EMPTY_VALUE: &str = "E0501";
+/// A value that must be a number is not one.
 pub const NOT_A_NUMBER: &str = "E0502";
+/// A value that must not be negative is negative.
 pub const NEGATIVE_NUMBER: &str = "E0503";
 
 // Model files (`models/*.toml`).
+/// A model file is not valid TOML or misses a field.
 pub const MODEL_SYNTAX: &str = "E0601";
+/// Two trades of the catalogue share a key.
 pub const DUPLICATE_TRADE_KEY: &str = "E0602";
 
 /// Every code with a one-line meaning, for `--help`-style listings and the docs test.

@@ -67,6 +67,7 @@ pub fn read_table(
             "save the file again as UTF-8 (or CSV from Excel) and check the names",
         ));
     }
+    let lines = LineIndex::new(&decoded.text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -75,7 +76,7 @@ pub fn read_table(
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
-            csv_error(path, &e, diags);
+            csv_error(path, &e, &lines, diags);
             return None;
         }
         None => {
@@ -93,7 +94,7 @@ pub fn read_table(
             return None;
         }
     };
-    let header_line = header.position().map_or(1, |p| p.line() as usize);
+    let header_line = header.position().map_or(1, |p| lines.line(p.byte()));
     let mut columns = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let key = name
@@ -137,7 +138,7 @@ pub fn read_table(
     for rec in records {
         match rec {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
+                let line = r.position().map_or(0, |p| lines.line(p.byte()));
                 if r.iter().all(|f| f.trim().is_empty()) {
                     continue; // a blank row Excel left behind
                 }
@@ -154,7 +155,7 @@ pub fn read_table(
                 }
                 rows.push((line, r));
             }
-            Err(e) => csv_error(path, &e, diags),
+            Err(e) => csv_error(path, &e, &lines, diags),
         }
     }
     if rows.is_empty() {
@@ -174,8 +175,8 @@ pub fn read_table(
     })
 }
 
-fn csv_error(path: &Path, e: &csv::Error, diags: &mut Vec<Diagnostic>) {
-    let line = e.position().map(|p| p.line() as usize);
+fn csv_error(path: &Path, e: &csv::Error, lines: &LineIndex, diags: &mut Vec<Diagnostic>) {
+    let line = e.position().map(|p| lines.line(p.byte()));
     diags.push(Diagnostic::new(
         codes::FIELD_COUNT,
         path,
@@ -184,6 +185,43 @@ fn csv_error(path: &Path, e: &csv::Error, diags: &mut Vec<Diagnostic>) {
         format!("the row cannot be read as CSV: {e}"),
         "check the quoting of this row",
     ));
+}
+
+/// Line numbers as an editor (and Excel) shows them, whatever the line ends: CRLF
+/// (Excel on Windows), LF and a lone CR each end one line. The csv crate's own line
+/// count differs with CRLF rows (every diagnostic was one line too low), so rows are
+/// placed by their byte offset instead.
+struct LineIndex {
+    /// Byte offset at which each line after the first starts.
+    starts: Vec<u64>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                // The csv crate may start the next record at the LF of a CRLF: that
+                // byte already belongs to the next line.
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i as u64 + 1);
+                    i += 2;
+                    continue;
+                }
+                b'\r' | b'\n' => starts.push(i as u64 + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// The 1-based line on which the byte at `offset` lies.
+    fn line(&self, offset: u64) -> usize {
+        self.starts.partition_point(|&s| s <= offset) + 1
+    }
 }
 
 /// One row being read; accessors push diagnostics into `diags`.

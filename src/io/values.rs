@@ -31,7 +31,10 @@ fn fold(c: char) -> char {
 /// `None` when empty; `Some(Err(()))` when it is not a finite number.
 pub fn number(raw: &str) -> Option<Result<f64, ()>> {
     let s = halfwidth(raw.trim());
-    let s = s.trim().trim_start_matches(['¥', '￥', '\\']).trim_end_matches('円');
+    let s = s
+        .trim()
+        .trim_start_matches(['¥', '￥', '\\'])
+        .trim_end_matches('円');
     let cleaned: String = s.chars().filter(|c| *c != ',' && *c != '、').collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() {
@@ -57,8 +60,9 @@ pub fn boolean(raw: &str) -> Option<bool> {
     match s.as_str() {
         "true" | "yes" | "y" | "1" | "はい" | "○" | "◯" | "〇" | "有" | "あり" | "する"
         | "対象" | "固定" => Some(true),
-        "false" | "no" | "n" | "0" | "いいえ" | "×" | "✕" | "無" | "なし" | "しない"
-        | "対象外" => Some(false),
+        "false" | "no" | "n" | "0" | "いいえ" | "×" | "✕" | "無" | "なし" | "しない" | "対象外" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -84,21 +88,24 @@ const fn ymd(year: i32, month: u8, day: u8) -> Date {
 pub fn date(raw: &str) -> Option<Date> {
     let s = halfwidth(raw.trim()).to_lowercase();
     let s = s.trim();
-    let (era, rest) = match ERAS
-        .iter()
-        .enumerate()
-        .find_map(|(i, (names, _, _))| names.iter().find_map(|n| s.strip_prefix(n)).map(|r| (i, r)))
-    {
-        Some((i, rest)) => (Some(i), rest.trim_start()),
-        None => (None, s),
-    };
+    let (era, rest) =
+        match ERAS.iter().enumerate().find_map(|(i, (names, _, _))| {
+            names.iter().find_map(|n| s.strip_prefix(n)).map(|r| (i, r))
+        }) {
+            Some((i, rest)) => (Some(i), rest.trim_start()),
+            None => (None, s),
+        };
     let rest = rest.replacen("元年", "1年", 1);
     let parts: Vec<&str> = rest
         .trim_end_matches('日')
         .split(['-', '/', '.', '年', '月'])
         .map(str::trim)
         .collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let y: i32 = parts[0].parse().ok()?;
@@ -195,7 +202,9 @@ mod tests {
 
     #[test]
     fn yes_and_no_in_both_languages() {
-        for t in ["TRUE", "yes", "Y", "1", "１", "はい", "○", "◯", "有", "固定"] {
+        for t in [
+            "TRUE", "yes", "Y", "1", "１", "はい", "○", "◯", "有", "固定",
+        ] {
             assert_eq!(boolean(t), Some(true), "{t}");
         }
         for f in ["false", "No", "0", "いいえ", "×", "無", "対象外"] {
@@ -214,7 +223,15 @@ mod tests {
         assert_eq!(d("2026年3月31日").as_deref(), Some("2026-03-31"));
         assert_eq!(d("２０２６年４月１日").as_deref(), Some("2026-04-01"));
         assert_eq!(d("2024-02-29").as_deref(), Some("2024-02-29"));
-        for bad in ["2025-02-29", "2025-13-01", "26-04-01", "2025-04", "today", "", "2025-4-1-2"] {
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "26-04-01",
+            "2025-04",
+            "today",
+            "",
+            "2025-4-1-2",
+        ] {
             assert_eq!(d(bad), None, "{bad}");
         }
     }

@@ -8,6 +8,7 @@ mod dataset;
 pub mod decode;
 pub mod table;
 mod trades;
+pub mod columns;
 pub mod values;
 mod write;
 

@@ -56,8 +56,11 @@ pub fn header_key(raw: &str) -> String {
 impl Aliases {
     /// The embedded table (always valid: a test parses it).
     pub fn embedded() -> Aliases {
-        Aliases::parse(EMBEDDED_COLUMNS, Path::new("<embedded>/models/columns.toml"))
-            .unwrap_or_default()
+        Aliases::parse(
+            EMBEDDED_COLUMNS,
+            Path::new("<embedded>/models/columns.toml"),
+        )
+        .unwrap_or_default()
     }
 
     /// Reads `columns.toml` from `path`; `None` reads the embedded table.
@@ -106,7 +109,8 @@ impl Aliases {
                         let key = header_key(name);
                         match map.get(&key) {
                             Some(other) if *other != canonical => {
-                                let line = text.find(&format!("\"{name}\"")).map(|o| line_of(text, o));
+                                let line =
+                                    text.find(&format!("\"{name}\"")).map(|o| line_of(text, o));
                                 diags.push(Diagnostic::new(
                                     codes::MODEL_SYNTAX,
                                     file,
@@ -201,8 +205,14 @@ mod tests {
         assert_eq!(a.column("facilities", "\u{FEFF}施設ID"), "facility_id");
         assert_eq!(a.column("facilities", "施設ＩＤ"), "facility_id");
         assert_eq!(a.column("facilities", "Facility_ID"), "facility_id");
-        assert_eq!(a.column("service_lines", "１回あたり時間"), "hours_per_visit");
-        assert_eq!(a.column("service_lines", "年間委託料(円)"), "annual_cost_jpy");
+        assert_eq!(
+            a.column("service_lines", "１回あたり時間"),
+            "hours_per_visit"
+        );
+        assert_eq!(
+            a.column("service_lines", "年間委託料(円)"),
+            "annual_cost_jpy"
+        );
         assert_eq!(a.column("contracts", "受託者"), "vendor");
         assert_eq!(a.column("contracts", "memo"), "memo");
         // The same header means different columns in different tables.
@@ -233,7 +243,11 @@ mod tests {
         let text = "[tables.facilities]\nname = [\"名称\"]\nkind = [\"種別\", \"名称\"]\n";
         let e = Aliases::parse(text, Path::new("columns.toml")).unwrap_err();
         assert_eq!(e.len(), 1);
-        assert!(e[0].message.contains("'名称' names both"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("'名称' names both"),
+            "{}",
+            e[0].message
+        );
         assert_eq!(e[0].line, Some(2));
         let e = Aliases::parse("[tables\n", Path::new("columns.toml")).unwrap_err();
         assert_eq!(e[0].code, codes::MODEL_SYNTAX);

@@ -4,11 +4,11 @@
 
 #![warn(missing_docs)]
 
+pub mod columns;
 mod dataset;
 pub mod decode;
 pub mod table;
 mod trades;
-pub mod columns;
 pub mod values;
 mod write;
 

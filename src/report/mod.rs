@@ -14,6 +14,7 @@ mod markdown;
 mod summary;
 mod svg;
 mod tables;
+pub mod workbook;
 
 pub use atomic::{ensure_outside, write_files, OutputError};
 

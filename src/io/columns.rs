@@ -4,7 +4,7 @@
 //! copy embedded in the binary; headers are compared after `header_key` folding.
 
 use super::values::halfwidth;
-use crate::validate::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -4,6 +4,7 @@
 //! cascade into false "unknown id" errors; the value's own diagnostic makes the
 //! dataset invalid, so no placeholder ever reaches a plan.
 
+use super::columns::Aliases;
 use super::table::{read_table, Table};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{
@@ -84,9 +85,15 @@ pub struct RowLines {
     pub unusable: Vec<&'static str>,
 }
 
-/// Reads a dataset folder; never fails and never panics: what cannot be read is a
-/// diagnostic.
+/// Reads a dataset folder with the built-in column names and aliases; never fails and
+/// never panics: what cannot be read is a diagnostic.
 pub fn read_dataset(dir: &Path) -> ReadOutcome {
+    read_dataset_with(dir, &Aliases::embedded())
+}
+
+/// Reads a dataset folder, mapping headers and values through `aliases`
+/// (`models/columns.toml`).
+pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
     let mut out = ReadOutcome {
         dir: Some(dir.to_path_buf()),
         ..ReadOutcome::default()
@@ -104,23 +111,23 @@ pub fn read_dataset(dir: &Path) -> ReadOutcome {
         out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
         return out;
     }
-    match read_table(&dir.join(FACILITIES), FACILITY_COLUMNS, true, d) {
+    match read_table(&dir.join(FACILITIES), aliases, FACILITY_COLUMNS, true, d) {
         Some(t) => facilities(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(FACILITIES),
     }
-    match read_table(&dir.join(LINES), LINE_COLUMNS, true, d) {
+    match read_table(&dir.join(LINES), aliases, LINE_COLUMNS, true, d) {
         Some(t) => service_lines(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(LINES),
     }
-    match read_table(&dir.join(CONTRACTS), CONTRACT_COLUMNS, true, d) {
+    match read_table(&dir.join(CONTRACTS), aliases, CONTRACT_COLUMNS, true, d) {
         Some(t) => contracts(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(CONTRACTS),
     }
-    match read_table(&dir.join(DEPOTS), DEPOT_COLUMNS, false, d) {
+    match read_table(&dir.join(DEPOTS), aliases, DEPOT_COLUMNS, false, d) {
         Some(t) => depots(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(DEPOTS),
     }
-    match read_table(&dir.join(TRAVEL), TRAVEL_COLUMNS, false, d) {
+    match read_table(&dir.join(TRAVEL), aliases, TRAVEL_COLUMNS, false, d) {
         Some(t) => travel(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(TRAVEL),
     }
@@ -134,14 +141,6 @@ const OPERATORS: &[(&str, Operator)] = &[
 const PROCUREMENTS: &[(&str, Procurement)] = &[
     ("competitive", Procurement::Competitive),
     ("negotiated", Procurement::Negotiated),
-];
-const BOOLS: &[(&str, bool)] = &[
-    ("true", true),
-    ("false", false),
-    ("yes", true),
-    ("no", false),
-    ("1", true),
-    ("0", false),
 ];
 
 fn facilities(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
@@ -194,7 +193,7 @@ fn service_lines(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Dia
         // Empty is allowed here: `validate` decides (a warning, or an error when pinned).
         let contract_id = r.raw("contract_id").to_string();
         let pinned = r
-            .choice("pinned", codes::BAD_PINNED, BOOLS, Some(false))
+            .boolean("pinned", codes::BAD_PINNED, Some(false))
             .unwrap_or(false);
         rl.lines.push(r.line);
         ds.lines.push(ServiceLine {

@@ -13,7 +13,8 @@ pub mod values;
 mod write;
 
 pub use dataset::{
-    read_dataset, ReadOutcome, RowLines, CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL,
+    read_dataset, read_dataset_with, ReadOutcome, RowLines, CONTRACTS, DEPOTS, FACILITIES, LINES,
+    TRAVEL,
 };
 pub use trades::{parse_trades, read_trades, EMBEDDED_TRADES};
 pub use write::{write_dataset, write_dataset_atomic, WriteError};

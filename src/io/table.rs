@@ -2,7 +2,9 @@
 //! every row with its physical line number, and typed field accessors that report a
 //! coded diagnostic (file, line, column, what, what to do) instead of failing.
 
+use super::columns::Aliases;
 use super::decode::decode;
+use super::values;
 use crate::diag::{codes, Diagnostic};
 use crate::model::Date;
 use std::collections::HashMap;
@@ -13,6 +15,10 @@ pub struct Table {
     /// The file read.
     pub file: PathBuf,
     columns: HashMap<String, usize>,
+    /// Column → the header as the file writes it (施設名 for `name`), for messages.
+    headers: HashMap<String, String>,
+    /// The alias table, for values (直営 → direct).
+    aliases: Aliases,
     /// Each data row with its 1-based physical line.
     pub rows: Vec<(usize, csv::StringRecord)>,
 }
@@ -22,6 +28,7 @@ pub struct Table {
 /// missing file silent (optional files).
 pub fn read_table(
     path: &Path,
+    aliases: &Aliases,
     required_columns: &[&str],
     required_file: bool,
     diags: &mut Vec<Diagnostic>,
@@ -95,24 +102,37 @@ pub fn read_table(
         }
     };
     let header_line = header.position().map_or(1, |p| lines.line(p.byte()));
+    // The table's name in the alias table: the file stem (`facilities`, …).
+    let table = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
     let mut columns = HashMap::new();
+    let mut headers: HashMap<String, String> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
-        let key = name
-            .trim()
-            .trim_start_matches('\u{FEFF}')
-            .to_ascii_lowercase();
-        if key.is_empty() {
+        let written = name.trim().trim_start_matches('\u{FEFF}').trim();
+        if written.is_empty() {
             continue;
         }
+        let key = aliases.column(&table, written);
         if columns.insert(key.clone(), i).is_some() {
+            let first = headers.get(&key).cloned().unwrap_or_default();
+            let msg = if first == written {
+                format!("column '{key}' appears more than once in the header")
+            } else {
+                format!("columns '{first}' and '{written}' both mean '{key}'")
+            };
             diags.push(Diagnostic::new(
                 codes::DUPLICATE_COLUMN,
                 path,
                 Some(header_line),
                 Some(&key),
-                format!("column '{key}' appears more than once in the header"),
+                msg,
                 "delete or rename one of the two columns",
             ));
+        } else {
+            headers.insert(key, written.to_string());
         }
     }
     let missing: Vec<&str> = required_columns
@@ -127,7 +147,17 @@ pub fn read_table(
             Some(header_line),
             Some(col),
             format!("required column '{col}' is missing from the header"),
-            format!("add a column named '{col}' (header names are case-insensitive)"),
+            {
+                let other = aliases.names_of(&table, col);
+                if other.is_empty() {
+                    format!("add a column named '{col}' (header names are case-insensitive)")
+                } else {
+                    format!(
+                        "add a column named '{col}' or {} (header names are case-insensitive)",
+                        other.join(", ")
+                    )
+                }
+            },
         ));
     }
     if !missing.is_empty() {
@@ -171,6 +201,8 @@ pub fn read_table(
     Some(Table {
         file: path.to_path_buf(),
         columns,
+        headers,
+        aliases: aliases.clone(),
         rows,
     })
 }
@@ -231,7 +263,7 @@ pub struct Row<'a> {
     /// Its 1-based physical line.
     pub line: usize,
     rec: &'a csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
+    table: &'a Table,
     /// Where its accessors report.
     pub diags: &'a mut Vec<Diagnostic>,
 }
@@ -244,7 +276,7 @@ impl Table {
             file: &self.file,
             line: *line,
             rec,
-            columns: &self.columns,
+            table: self,
             diags,
         }
     }
@@ -253,19 +285,30 @@ impl Table {
 impl Row<'_> {
     /// Reports a problem with column `col` of this row.
     pub fn report(&mut self, code: &str, col: &str, msg: String, action: &str) {
+        let label = self.label(col);
         self.diags.push(Diagnostic::new(
             code,
             self.file,
             Some(self.line),
-            Some(col),
+            Some(&label),
             msg,
             action,
         ));
     }
 
+    /// The column as the file names it: `name`, or `施設名 (name)` when the header is
+    /// an alias, so that a diagnostic points at what the user sees.
+    pub fn label(&self, col: &str) -> String {
+        match self.table.headers.get(col) {
+            Some(h) if super::columns::header_key(h) != col => format!("{h} ({col})"),
+            _ => col.to_string(),
+        }
+    }
+
     /// The trimmed value, or "" when the column is absent.
     pub fn raw(&self, col: &str) -> &str {
-        self.columns
+        self.table
+            .columns
             .get(col)
             .and_then(|&i| self.rec.get(i))
             .map_or("", str::trim)
@@ -278,7 +321,7 @@ impl Row<'_> {
             self.report(
                 codes::EMPTY_VALUE,
                 col,
-                format!("'{col}' is empty"),
+                format!("'{}' is empty", self.label(col)),
                 "fill in the value",
             );
             return None;
@@ -286,22 +329,15 @@ impl Row<'_> {
         Some(v)
     }
 
-    /// A number; thousands separators and a leading yen sign are accepted because Excel
-    /// writes them. Empty is `Ok(None)`.
+    /// A number as spreadsheets show it (thousands separators, a yen sign, 円,
+    /// full-width digits: see `values::number`). Empty is `Ok(None)`.
     fn parse_number(&mut self, col: &str) -> Result<Option<f64>, ()> {
         let raw = self.raw(col);
-        let cleaned: String = raw
-            .trim_start_matches(['¥', '￥'])
-            .chars()
-            .filter(|c| *c != ',')
-            .collect();
-        if cleaned.is_empty() {
-            return Ok(None);
-        }
-        match cleaned.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Some(v)),
-            _ => {
-                let msg = format!("'{col}' is '{raw}', which is not a number");
+        match values::number(raw) {
+            None => Ok(None),
+            Some(Ok(v)) => Ok(Some(v)),
+            Some(Err(())) => {
+                let msg = format!("'{}' is '{raw}', which is not a number", self.label(col));
                 self.report(
                     codes::NOT_A_NUMBER,
                     col,
@@ -317,7 +353,7 @@ impl Row<'_> {
     pub fn non_negative(&mut self, col: &str) -> Option<f64> {
         match self.parse_number(col) {
             Ok(Some(v)) if v < 0.0 => {
-                let msg = format!("'{col}' is {v}, but it cannot be negative");
+                let msg = format!("'{}' is {v}, but it cannot be negative", self.label(col));
                 self.report(
                     codes::NEGATIVE_NUMBER,
                     col,
@@ -347,7 +383,7 @@ impl Row<'_> {
     pub fn coordinate(&mut self, col: &str, limit: f64) -> Option<f64> {
         match self.parse_number(col) {
             Ok(Some(v)) if v.abs() > limit => {
-                let msg = format!("'{col}' is {v}, outside -{limit}..{limit}");
+                let msg = format!("'{}' is {v}, outside -{limit}..{limit}", self.label(col));
                 self.report(
                     codes::LAT_LON_RANGE,
                     col,
@@ -373,20 +409,22 @@ impl Row<'_> {
         options: &[(&str, T)],
         default: Option<T>,
     ) -> Option<T> {
-        let raw = self.raw(col).to_ascii_lowercase();
-        if raw.is_empty() {
+        if self.raw(col).is_empty() {
             if default.is_some() {
                 return default;
             }
             self.text(col);
             return None;
         }
-        if let Some((_, v)) = options.iter().find(|(k, _)| *k == raw) {
+        // Through the alias table: 直営 → direct, 随意契約 → negotiated.
+        let key = self.table.aliases.value(col, self.raw(col));
+        if let Some((_, v)) = options.iter().find(|(k, _)| *k == key) {
             return Some(*v);
         }
         let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
         let msg = format!(
-            "'{col}' is '{}', which is not one of: {}",
+            "'{}' is '{}', which is not one of: {}",
+            self.label(col),
             self.raw(col),
             names.join(", ")
         );
@@ -395,65 +433,50 @@ impl Row<'_> {
         None
     }
 
-    /// An ISO date `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel in Japan writes it).
+    /// Yes or no (true/false, yes/no, 1/0, はい/いいえ, ○/×, …: see `values::boolean`);
+    /// empty gives `default` when there is one.
+    pub fn boolean(&mut self, col: &str, code: &str, default: Option<bool>) -> Option<bool> {
+        if self.raw(col).is_empty() {
+            if default.is_some() {
+                return default;
+            }
+            self.text(col);
+            return None;
+        }
+        let v = values::boolean(self.raw(col));
+        if v.is_none() {
+            let msg = format!(
+                "'{}' is '{}', which is neither yes nor no",
+                self.label(col),
+                self.raw(col)
+            );
+            self.report(
+                code,
+                col,
+                msg,
+                "write true or false (also yes/no, 1/0, はい/いいえ, ○/×)",
+            );
+        }
+        v
+    }
+
+    /// A date: ISO `YYYY-MM-DD`, `YYYY/MM/DD` as Excel in Japan writes it, `2026年3月31日`,
+    /// or in the era calendar (`令和7年3月31日`, `R7.3.31`, `H31.4.1`).
     pub fn date(&mut self, col: &str) -> Option<Date> {
         let raw = self.raw(col).to_string();
         if raw.is_empty() {
             self.text(col);
             return None;
         }
-        let parsed = parse_date(&raw);
+        let parsed = values::date(&raw);
         if parsed.is_none() {
             self.report(
                 codes::BAD_DATE,
                 col,
-                format!("'{col}' is '{raw}', which is not a valid date"),
-                "write the date as YYYY-MM-DD, e.g. 2026-03-31",
+                format!("'{}' is '{raw}', which is not a valid date", self.label(col)),
+                "write the date as YYYY-MM-DD, e.g. 2026-03-31 (令和8年3月31日 and R8.3.31 are read too)",
             );
         }
         parsed
-    }
-}
-
-/// `YYYY-MM-DD` or `YYYY/MM/DD`, checked against the calendar.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let parts: Vec<&str> = s.split(['-', '/']).collect();
-    if parts.len() != 3 || parts[0].len() != 4 {
-        return None;
-    }
-    let year: i32 = parts[0].parse().ok()?;
-    let month: u8 = parts[1].parse().ok()?;
-    let day: u8 = parts[2].parse().ok()?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (day >= 1 && day <= days).then_some(Date { year, month, day })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_date;
-
-    #[test]
-    fn dates_are_checked_against_the_calendar() {
-        assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
-        assert_eq!(parse_date("2025/4/1").unwrap().to_string(), "2025-04-01");
-        for bad in [
-            "2025-02-29",
-            "1900-02-29",
-            "2025-13-01",
-            "2025-04-31",
-            "25-04-01",
-            "2025-04",
-            "today",
-            "",
-        ] {
-            assert!(parse_date(bad).is_none(), "{bad}");
-        }
     }
 }

@@ -199,7 +199,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
         ws.set_row_height(head, 30)?;
         for cells in &sheet.rows {
             row += 1;
-            for c in 0..cols {
+            for (c, w) in width.iter_mut().enumerate() {
                 let cell = cells.get(c).unwrap_or(&Cell::Empty);
                 let (r, col) = (row, c as u16);
                 match cell {
@@ -223,7 +223,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
                         ws.write_number_with_format(r, col, *v, &f.number)?;
                     }
                 }
-                width[c] = width[c].max(display_width(&shown(cell)));
+                *w = (*w).max(display_width(&shown(cell)));
             }
         }
         for (c, w) in width.iter().enumerate() {

@@ -13,7 +13,8 @@ pub use checks::check_all;
 pub use summary::Summary;
 
 use crate::diag::{codes, sort, Diagnostic};
-use crate::io::{read_dataset, read_trades, ReadOutcome, LINES, TRAVEL};
+use crate::io::columns::Aliases;
+use crate::io::{read_dataset_with, read_trades, ReadOutcome, LINES, TRAVEL};
 use crate::model::TradeCatalogue;
 use crate::ward::{ResolveError, Ward};
 use std::path::{Path, PathBuf};
@@ -57,10 +58,25 @@ pub fn trades_path(models_dir: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
+/// Where the column alias table comes from: `models_dir/columns.toml` when that file
+/// exists (a ward's own names), else `./models/columns.toml` when present, else the
+/// embedded copy. Unlike the trade catalogue it is optional in a models folder.
+pub fn columns_path(models_dir: Option<&Path>) -> Option<PathBuf> {
+    let local = models_dir
+        .unwrap_or(Path::new("models"))
+        .join("columns.toml");
+    local.is_file().then_some(local)
+}
+
 /// Reads and checks a dataset folder; never panics.
 pub fn validate_dir(dataset_dir: &Path, models_dir: Option<&Path>) -> Report {
-    let outcome = read_dataset(dataset_dir);
+    let (aliases, alias_diags) = match Aliases::read(columns_path(models_dir).as_deref()) {
+        Ok(a) => (a, Vec::new()),
+        Err(d) => (Aliases::embedded(), d),
+    };
+    let outcome = read_dataset_with(dataset_dir, &aliases);
     let mut diagnostics = outcome.diagnostics.clone();
+    diagnostics.extend(alias_diags);
     let trades = match read_trades(trades_path(models_dir).as_deref()) {
         Ok(t) => Some(t),
         Err(d) => {

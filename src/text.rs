@@ -51,3 +51,34 @@ mod tests {
         assert_eq!(fixed(-1.5, 1), "-1.5");
     }
 }
+
+/// A text value from the inputs, made safe for a CSV cell: Excel and LibreOffice treat a
+/// cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return as a formula
+/// (`=HYPERLINK(...)` as a facility name would become a live link), so such a value
+/// gets a leading apostrophe, which both show as text. Only text goes through here;
+/// numbers are written as they are.
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{s}")),
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+#[cfg(test)]
+mod inert_tests {
+    use super::inert;
+
+    #[test]
+    fn formula_looking_text_is_quoted_and_the_rest_kept() {
+        assert_eq!(
+            inert("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        for s in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(inert(s), format!("'{s}"));
+        }
+        for s in ["代沢小学校", "F01", "", "1-2", "'quoted"] {
+            assert_eq!(inert(s), s);
+        }
+    }
+}

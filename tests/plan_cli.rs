@@ -283,3 +283,35 @@ fn a_line_without_a_contract_is_bundled_as_work_not_let_today() {
     assert_eq!(l18.get(6), Some(""), "no old contract: {l18:?}");
     assert!(l18.get(7).unwrap().starts_with('B'), "bundled: {l18:?}");
 }
+
+#[test]
+fn a_formula_looking_name_is_written_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for f in [
+        "facilities.csv",
+        "service_lines.csv",
+        "contracts.csv",
+        "depots.csv",
+    ] {
+        let text = std::fs::read_to_string(tiny().join(f)).unwrap();
+        // F01's name becomes a live-link formula; the CSV quotes it because of the commas.
+        let text = text.replace(
+            "代沢小学校",
+            "\"=HYPERLINK(\"\"http://example.com\"\",\"\"x\"\")\"",
+        );
+        std::fs::write(data.join(f), text).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = plan_dataset(&data, &out, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (head, rows) = read_csv(&out.join("assignments.csv"));
+    let col = head.iter().position(|h| h == "facility_name").unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| &r[col]).collect();
+    assert!(
+        names.contains(&"'=HYPERLINK(\"http://example.com\",\"x\")"),
+        "{names:?}"
+    );
+    assert!(names.iter().all(|n| !n.starts_with('=')), "{names:?}");
+}

@@ -25,7 +25,12 @@ const HEADER: [&str; 13] = [
 ];
 
 fn cells(r: &Row) -> Vec<String> {
-    let mut v = vec![r.name.clone(), r.outcome.to_string(), r.pareto.to_string()];
+    // Scenario names and reasons come from the sweep file: text, never a formula.
+    let mut v = vec![
+        crate::text::inert(&r.name).into_owned(),
+        r.outcome.to_string(),
+        r.pareto.to_string(),
+    ];
     match &r.figures {
         Some(f) => v.extend([
             f.contracts.to_string(),
@@ -44,7 +49,7 @@ fn cells(r: &Row) -> Vec<String> {
         ]),
         None => v.extend(std::iter::repeat_n(String::new(), 9)),
     }
-    v.push(r.reason.clone());
+    v.push(crate::text::inert(&r.reason).into_owned());
     v
 }
 

@@ -2,7 +2,7 @@
 
 use crate::plan::Plan;
 use crate::problem::LineFate;
-use crate::text::fixed;
+use crate::text::{fixed, inert};
 
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
@@ -39,15 +39,15 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
             .map(|&f| ward.facilities()[f].id.as_str())
             .collect();
         w.write_record([
-            b.id.clone(),
-            b.hub_id.clone(),
-            b.hub_name.clone(),
-            b.area.clone(),
-            b.groups.join(";"),
+            inert(&b.id).into_owned(),
+            inert(&b.hub_id).into_owned(),
+            inert(&b.hub_name).into_owned(),
+            inert(&b.area).into_owned(),
+            inert(&b.groups.join(";")).into_owned(),
             b.facilities.len().to_string(),
-            ids.join(";"),
+            inert(&ids.join(";")).into_owned(),
             b.lines.len().to_string(),
-            b.trades.join(";"),
+            inert(&b.trades.join(";")).into_owned(),
             fixed(b.labour_hours, 1),
             b.value.to_string(),
             fixed(b.visits, 1),
@@ -90,16 +90,16 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
             LineFate::Excluded(e) => ("excluded".to_string(), e.key().to_string()),
         };
         w.write_record([
-            line.id.clone(),
-            f.id.clone(),
-            f.name.clone(),
-            f.area.clone(),
-            ward.trade_of(line).key.clone(),
+            inert(&line.id).into_owned(),
+            inert(&f.id).into_owned(),
+            inert(&f.name).into_owned(),
+            inert(&f.area).into_owned(),
+            inert(&ward.trade_of(line).key).into_owned(),
             line.annual_cost.0.to_string(),
             ward.contract_of(line)
-                .map(|c| c.id.clone())
+                .map(|c| inert(&c.id).into_owned())
                 .unwrap_or_default(),
-            new,
+            inert(&new).into_owned(),
             reason,
         ])
         .expect("memory");

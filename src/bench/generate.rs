@@ -6,6 +6,7 @@ use crate::solve::{Arcs, Hub, HubCount, Problem, Unit};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// A CPMP of `n` points and `p` hubs, capacities for a fill of `fill`.
 pub fn cpmp(n: usize, p: usize, fill: f64, seed: u64) -> Problem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let centres: Vec<[f64; 2]> = (0..(n / 200).max(3))

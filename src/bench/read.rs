@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// A benchmark file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// OR-Library pmedcap1 (Osman–Christofides), floored Euclidean distances.
@@ -31,20 +32,30 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// Why a benchmark file could not be read.
 #[derive(Debug, Error)]
 pub enum BenchError {
+    /// The file could not be read.
     #[error("{}: cannot read: {source}", .path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// A line does not parse.
     #[error("{}:{line}: {msg} — fix: {action}", .path.display())]
     Parse {
+        /// The file.
         path: PathBuf,
+        /// The line (from 1).
         line: usize,
+        /// What is wrong.
         msg: String,
+        /// What to do.
         action: String,
     },
+    /// The contents make no valid problem.
     #[error("{}: {}", .0.display(), .1)]
     Invalid(PathBuf, String),
 }
@@ -52,10 +63,13 @@ pub enum BenchError {
 /// A benchmark instance ready to solve.
 #[derive(Debug, Clone)]
 pub struct Instance {
+    /// The instance name (the file stem).
     pub name: String,
+    /// Its format.
     pub format: Format,
     /// The hub count when fixed (CPMP).
     pub p: Option<usize>,
+    /// The engine problem.
     pub problem: Problem,
 }
 
@@ -161,6 +175,7 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "instance".into())
 }
 
+/// Reads one instance file (`format`, or guessed from the path and contents).
 pub fn read_instance(path: &Path, format: Option<Format>) -> Result<Instance, BenchError> {
     let bytes = std::fs::read(path).map_err(|source| BenchError::Io {
         path: path.into(),

@@ -14,7 +14,7 @@ pub use diagnose::{explain, group as group_thousands};
 use crate::model::{Dataset, TradeCatalogue};
 use crate::problem::{self, BuildError, Built, Bundle};
 use crate::scenario::Scenario;
-use crate::solve::{self, Mode, ProgressFn, SolveError, SolveParams, Status};
+use crate::solve::{self, Mode, ProgressFn, SolveError, SolveParams, Status, Stop};
 use crate::staff::StaffModel;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -114,8 +114,8 @@ pub fn plan<'a>(
 ) -> Result<Plan<'a>, PlanError> {
     let start = Instant::now();
     let built = problem::build(inputs.dataset, inputs.trades, scenario, inputs.staff)?;
+    let stop = Stop::after(Duration::from_secs_f64(scenario.solver.time_limit_s));
     let params = SolveParams {
-        time_limit: Duration::from_secs_f64(scenario.solver.time_limit_s),
         rel_gap: scenario.solver.rel_gap,
         seed: scenario.solver.seed,
         threads: scenario.solver.threads,
@@ -126,7 +126,7 @@ pub fn plan<'a>(
         },
         progress,
     };
-    let report = match solve::solve(&built.problem, &params) {
+    let report = match solve::solve(&built.problem, stop, &params) {
         Ok(r) => r,
         Err(SolveError::Infeasible(diag)) => {
             return Err(PlanError::Infeasible(explain(
@@ -138,7 +138,7 @@ pub fn plan<'a>(
         Err(SolveError::NoSolution) => {
             return Err(PlanError::NoSolution(scenario.solver.time_limit_s))
         }
-        Err(SolveError::Solver(m)) => return Err(PlanError::Solver(m)),
+        Err(e) => return Err(PlanError::Solver(e.to_string())),
     };
     let check = solve::check::check(&built.problem, &report.solution);
     let tolerance = 1e-6 * report.objective.abs().max(1.0);

@@ -305,40 +305,8 @@ fn cpmp(
     p: usize,
     truncate: bool,
 ) -> Result<Instance, BenchError> {
-    let units = pts
-        .iter()
-        .enumerate()
-        .map(|(i, &(xy, d, _))| Unit {
-            name: format!("point {}", i + 1),
-            load: vec![d],
-            xy: Some(xy),
-        })
-        .collect();
-    let hubs = pts
-        .iter()
-        .enumerate()
-        .map(|(i, &(xy, _, cap))| Hub {
-            name: format!("point {}", i + 1),
-            fixed_cost: 0.0,
-            capacity: vec![cap],
-            min_load: vec![0.0],
-            xy: Some(xy),
-            own_unit: Some(i),
-        })
-        .collect();
-    let problem = Problem::new(
-        name.clone(),
-        vec!["demand".into()],
-        units,
-        hubs,
-        Arcs::Euclidean {
-            truncate,
-            max_dist: None,
-        },
-        HubCount::Exact(p),
-        true,
-    )
-    .map_err(|e| BenchError::Invalid(path.into(), e.to_string()))?;
+    let problem = points_cpmp(name.clone(), &pts, p, truncate)
+        .map_err(|e| BenchError::Invalid(path.into(), e.to_string()))?;
     Ok(Instance {
         name,
         format,
@@ -394,4 +362,48 @@ pub fn lookup(table: &HashMap<String, f64>, name: &str) -> Option<f64> {
         hits.sort_by(|a, b| a.0.cmp(b.0));
         (hits.len() == 1).then(|| *hits[0].1)
     })
+}
+
+/// A CPMP whose points (coordinates, demand, capacity) are both the units and the
+/// candidate hubs, each hub serving its own point: the OR-Library, Lorena–Senne and
+/// generated instances alike.
+pub fn points_cpmp(
+    name: String,
+    pts: &[([f64; 2], f64, f64)],
+    p: usize,
+    truncate: bool,
+) -> Result<Problem, crate::solve::ProblemError> {
+    let units = pts
+        .iter()
+        .enumerate()
+        .map(|(i, &(xy, d, _))| Unit {
+            name: format!("point {}", i + 1),
+            load: vec![d],
+            xy: Some(xy),
+        })
+        .collect();
+    let hubs = pts
+        .iter()
+        .enumerate()
+        .map(|(i, &(xy, _, cap))| Hub {
+            name: format!("point {}", i + 1),
+            fixed_cost: 0.0,
+            capacity: vec![cap],
+            min_load: vec![0.0],
+            xy: Some(xy),
+            own_unit: Some(i),
+        })
+        .collect();
+    Problem::new(
+        name,
+        vec!["demand".into()],
+        units,
+        hubs,
+        Arcs::Euclidean {
+            truncate,
+            max_dist: None,
+        },
+        HubCount::Exact(p),
+        true,
+    )
 }

@@ -9,6 +9,7 @@ use super::{VnsParams, VnsStats};
 use crate::solve::alloc::gap_step;
 use crate::solve::alternatives::alternatives;
 use crate::solve::cand::Candidates;
+use crate::solve::schedule::VNS_GAP_FLOOR;
 use crate::solve::state::{improves, State, NONE};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -234,7 +235,7 @@ pub fn vns(st: &mut State, cand: &Candidates, vp: &VnsParams, deadline: Instant)
     // GAP over the open hubs takes milliseconds on the problems the VNS runs on). A
     // run that stopped on its work limit keeps its distant deadline, so that the MIP
     // ends on its node limit (not the clock) and the result repeats.
-    let until = deadline.max(Instant::now() + Duration::from_millis(300));
+    let until = deadline.max(Instant::now() + Duration::from_secs_f64(VNS_GAP_FLOOR));
     if let Some(ns) = gap_step(&best, cand, 4, until, vp.seed) {
         if better(&ns, &best) {
             best = ns;

@@ -21,24 +21,19 @@ fn benches(c: &mut Criterion) {
     for (n, p) in SIZES {
         let prob = cpmp(n, p, 0.8, 1);
         let cand = Candidates::build(&prob, 40);
-        let inv = construct::inverse(&cand, prob.hubs.len());
+        cand.inverse();
         g.bench_with_input(BenchmarkId::new("construction", n), &n, |b, _| {
             b.iter(|| {
                 let mut rng = ChaCha8Rng::seed_from_u64(1);
-                construct::construct(&prob, &cand, &inv, &mut rng).expect("feasible")
+                construct::construct(&prob, &cand, &mut rng).expect("feasible")
             })
         });
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let start = construct::construct(&prob, &cand, &inv, &mut rng).expect("feasible");
+        let start = construct::construct(&prob, &cand, &mut rng).expect("feasible");
         g.bench_with_input(BenchmarkId::new("local_search", n), &n, |b, _| {
             b.iter(|| {
                 let mut st = start.clone();
-                local::local_search(
-                    &mut st,
-                    &cand,
-                    &inv,
-                    Instant::now() + Duration::from_secs(120),
-                );
+                local::local_search(&mut st, &cand, Instant::now() + Duration::from_secs(120));
                 st.cost
             })
         });
@@ -46,7 +41,6 @@ fn benches(c: &mut Criterion) {
         local::local_search(
             &mut improved,
             &cand,
-            &inv,
             Instant::now() + Duration::from_secs(120),
         );
         let params = SolveParams {

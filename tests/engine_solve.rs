@@ -4,7 +4,7 @@
 use matome::solve::check::check;
 use matome::solve::{
     solve, Arcs, Finding, Hub, HubCount, Mode, Problem, Solution, SolveError, SolveParams,
-    SolveReport, Unit,
+    SolveReport, Stop, Unit,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -89,9 +89,13 @@ fn brute_force(p: &Problem) -> Option<f64> {
     }
 }
 
+/// The tests' time limit: generous, since most runs end by proving their plan.
+fn ten_seconds() -> Stop {
+    Stop::after(Duration::from_secs(10))
+}
+
 fn params(mode: Mode, seed: u64) -> SolveParams {
     SolveParams {
-        time_limit: Duration::from_secs(10),
         rel_gap: 1e-6,
         seed,
         threads: 1,
@@ -118,8 +122,15 @@ fn tiny_instances_match_brute_force() {
         ] {
             let p = tiny(seed, count, own);
             let opt = brute_force(&p);
-            for mode in [Mode::Exact, Mode::Heuristic] {
-                match (solve(&p, &params(mode, 1)), opt) {
+            // A time limit, and a work budget alone (no clock at all).
+            let runs = [
+                (Mode::Exact, ten_seconds()),
+                (Mode::Heuristic, ten_seconds()),
+                (Mode::Exact, Stop::work(20_000)),
+                (Mode::Heuristic, Stop::work(20_000)),
+            ];
+            for (mode, stop) in runs {
+                match (solve(&p, stop, &params(mode, 1)), opt) {
                     (Ok(r), Some(o)) => {
                         checked(&p, &r);
                         assert!(
@@ -148,28 +159,65 @@ fn tiny_instances_match_brute_force() {
             }
         }
     }
-    assert!(solved >= 20, "too few feasible tiny instances ({solved})");
+    assert!(solved >= 40, "too few feasible tiny instances ({solved})");
 }
 
+/// Whole-pipeline runs under a work budget (no deadline) repeat exactly: the same seed
+/// gives the same plan, bound and source, in both modes, whatever the machine's load,
+/// and on one thread as on two.
 #[test]
-fn same_seed_same_solution() {
+fn same_seed_same_solution_under_a_work_limit() {
+    // Every point is a candidate hub: 10,000 arcs for the heuristic pipeline, 3,600
+    // for the exact one (a work budget bounds HiGHS's nodes, not its root LP).
+    let big = matome::bench::generate::cpmp(100, 8, 0.85, 7);
+    let small = matome::bench::generate::cpmp(60, 6, 0.8, 7);
+    for (p, mode, work) in [
+        (&big, Mode::Heuristic, 20_000),
+        (&small, Mode::Exact, 8_000),
+    ] {
+        let mut prm = params(mode, 3);
+        if std::env::var_os("MATOME_TEST_PROGRESS").is_some() {
+            prm.progress = Some(std::sync::Arc::new(|m: &str| eprintln!("{m}")));
+        }
+        let a = solve(p, Stop::work(work), &prm).unwrap();
+        let b = solve(p, Stop::work(work), &prm).unwrap();
+        prm.threads = 2;
+        let c = solve(p, Stop::work(work), &prm).unwrap();
+        checked(p, &a);
+        for other in [&b, &c] {
+            assert_eq!(a.solution, other.solution, "{mode:?}");
+            assert_eq!(a.lower_bound, other.lower_bound, "{mode:?}");
+            assert_eq!(a.bound_source, other.bound_source, "{mode:?}");
+        }
+    }
+}
+
+/// Independent parts run one solver thread each, so under a work budget the plan does
+/// not depend on how many run side by side.
+#[test]
+fn parts_give_the_same_plan_on_one_and_two_threads_under_a_work_limit() {
+    let p = matome::bench::generate::ward_like(240, 3, 4);
+    let mut prm = params(Mode::Heuristic, 9);
+    let one = solve(&p, Stop::work(6_000), &prm).unwrap();
+    prm.threads = 2;
+    let two = solve(&p, Stop::work(6_000), &prm).unwrap();
+    checked(&p, &one);
+    assert_eq!(one.solution, two.solution);
+    assert_eq!(one.lower_bound, two.lower_bound);
+}
+
+/// LNS under a round limit: identical for the same seed on 1 and 2 threads.
+#[test]
+fn lns_rounds_repeat_on_one_and_two_threads() {
     use matome::solve::{cand::Candidates, construct, lns, local, state::State};
     let p = matome::bench::generate::cpmp(600, 20, 0.8, 7);
-    // The whole pipeline with a limit that stops right after construction.
-    let mut prm = params(Mode::Heuristic, 3);
-    prm.time_limit = Duration::from_millis(1);
-    let a = solve(&p, &prm).unwrap();
-    let b = solve(&p, &prm).unwrap();
-    checked(&p, &a);
-    assert_eq!(a.solution, b.solution);
-    // LNS under a round limit: identical for the same seed on 1 and 2 threads.
+    let prm = params(Mode::Heuristic, 3);
     let cand = Candidates::build(&p, 30);
-    let inv = construct::inverse(&cand, p.hubs.len());
     let far = std::time::Instant::now() + Duration::from_secs(600);
     let run = |threads: usize| -> Solution {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
-        let mut st: State = construct::construct(&p, &cand, &inv, &mut rng).unwrap();
-        local::local_search(&mut st, &cand, &inv, far);
+        let mut st: State = construct::construct(&p, &cand, &mut rng).unwrap();
+        local::local_search(&mut st, &cand, far);
         let mut lp = matome::solve::lns_params(&p, &prm, 30.0);
         lp.max_rounds = 4;
         let pool = rayon::ThreadPoolBuilder::new()
@@ -235,7 +283,7 @@ fn infeasible_instance_is_diagnosed() {
         false,
     )
     .unwrap();
-    let Err(SolveError::Infeasible(d)) = solve(&p, &params(Mode::Auto, 1)) else {
+    let Err(SolveError::Infeasible(d)) = solve(&p, ten_seconds(), &params(Mode::Auto, 1)) else {
         panic!("expected a diagnosis")
     };
     assert!(
@@ -273,7 +321,7 @@ fn pmedcap1_instance_1_solves_to_713() {
         return;
     }
     let inst = matome::bench::read_instance(&path, None).unwrap();
-    let r = solve(&inst.problem, &params(Mode::Auto, 1)).unwrap();
+    let r = solve(&inst.problem, ten_seconds(), &params(Mode::Auto, 1)).unwrap();
     checked(&inst.problem, &r);
     assert_eq!(r.objective, 713.0);
     assert_eq!(r.lower_bound, 713.0);
@@ -294,12 +342,11 @@ fn vns_keeps_plans_feasible_never_worsens_and_repeats_under_a_work_limit() {
     let mut improved = 0;
     for p in &problems {
         let cand = Candidates::build(p, 30);
-        let inv = construct::inverse(&cand, p.hubs.len());
         let mut rng = ChaCha8Rng::seed_from_u64(11);
-        let Some(mut start) = construct::construct(p, &cand, &inv, &mut rng) else {
+        let Some(mut start) = construct::construct(p, &cand, &mut rng) else {
             continue;
         };
-        local::local_search(&mut start, &cand, &inv, far);
+        local::local_search(&mut start, &cand, far);
         if !check(p, &start.solution()).feasible {
             continue;
         }
@@ -307,7 +354,7 @@ fn vns_keeps_plans_feasible_never_worsens_and_repeats_under_a_work_limit() {
             let mut st = start.clone();
             let mut vp = VnsParams::new(4);
             vp.max_evaluations = 3_000;
-            vns(&mut st, &cand, &inv, &vp, far);
+            vns(&mut st, &cand, &vp, far);
             st
         };
         let a = run();
@@ -382,7 +429,7 @@ fn journal_rollback_restores_the_plan() {
 #[test]
 fn lagrangian_warm_start_keeps_the_earlier_bound() {
     use matome::bench::generate::cpmp;
-    use matome::solve::lagr::lagrangian_bound;
+    use matome::solve::lagr::{lagrangian_bound, LagrRun};
     use matome::solve::{cand::Candidates, construct};
     use std::time::Instant;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -393,16 +440,21 @@ fn lagrangian_warm_start_keeps_the_earlier_bound() {
         let p = cpmp(200, 10, 0.85, seed);
         // A constructed plan: its cost is the incumbent, its costs the first λ.
         let cand = Candidates::build(&p, 30);
-        let inv = construct::inverse(&cand, p.hubs.len());
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let st = construct::construct(&p, &cand, &inv, &mut rng).unwrap();
+        let st = construct::construct(&p, &cand, &mut rng).unwrap();
         let (ub, start) = (st.cost, st.acost.clone());
-        let long = Instant::now() + Duration::from_millis(1500);
-        let first = lagrangian_bound(&p, ub, &start, None, long, false, &pool);
+        let limits = |warm, deadline, max_iterations| LagrRun {
+            warm,
+            deadline,
+            max_iterations,
+            integral_costs: false,
+        };
+        let far = Instant::now() + Duration::from_secs(600);
+        let first = lagrangian_bound(&p, ub, &start, &limits(None, far, 5), &pool);
         assert!(first.bound.is_finite() && first.iterations > 1);
-        // Long enough for the item lists and one iteration in a debug build.
-        let short = Instant::now() + Duration::from_millis(150);
-        let warm = lagrangian_bound(&p, ub, &start, Some(&first.lambda), short, false, &pool);
+        // One iteration: it evaluates the warm multipliers.
+        let warm_run = limits(Some(&first.lambda), far, 1);
+        let warm = lagrangian_bound(&p, ub, &start, &warm_run, &pool);
         assert!(warm.iterations >= 1);
         assert!(
             warm.bound >= first.bound - 1e-9 * first.bound.abs(),

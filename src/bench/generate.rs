@@ -6,6 +6,7 @@ use crate::solve::{Arcs, Hub, HubCount, Problem, Unit};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// A CPMP of `n` points and `p` hubs, capacities for a fill of `fill`.
 pub fn cpmp(n: usize, p: usize, fill: f64, seed: u64) -> Problem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let centres: Vec<[f64; 2]> = (0..(n / 200).max(3))
@@ -38,40 +39,9 @@ pub fn cpmp(n: usize, p: usize, fill: f64, seed: u64) -> Problem {
     }
     let total: f64 = pts.iter().map(|x| x.1).sum();
     let cap = (total / (p as f64 * fill)).ceil().max(100.0);
-    let units = pts
-        .iter()
-        .enumerate()
-        .map(|(i, &(xy, d))| Unit {
-            name: format!("point {}", i + 1),
-            load: vec![d],
-            xy: Some(xy),
-        })
-        .collect();
-    let hubs = pts
-        .iter()
-        .enumerate()
-        .map(|(i, &(xy, _))| Hub {
-            name: format!("point {}", i + 1),
-            fixed_cost: 0.0,
-            capacity: vec![cap],
-            min_load: vec![0.0],
-            xy: Some(xy),
-            own_unit: Some(i),
-        })
-        .collect();
-    Problem::new(
-        format!("gen_cpmp_{n}_{p}_s{seed}"),
-        vec!["demand".into()],
-        units,
-        hubs,
-        Arcs::Euclidean {
-            truncate: false,
-            max_dist: None,
-        },
-        HubCount::Exact(p),
-        true,
-    )
-    .expect("generated data is well-formed")
+    let pts: Vec<([f64; 2], f64, f64)> = pts.iter().map(|&(xy, d)| (xy, d, cap)).collect();
+    super::read::points_cpmp(format!("gen_cpmp_{n}_{p}_s{seed}"), &pts, p, false)
+        .expect("generated data is well-formed")
 }
 
 /// A problem shaped like a ward plan: `n` facility units in `areas` side-by-side areas,

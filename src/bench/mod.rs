@@ -3,6 +3,8 @@
 //! best-known tables. They turn files into `solve::Problem`s; the engine never sees a
 //! file format.
 
+#![warn(missing_docs)]
+
 pub mod generate;
 pub mod read;
 

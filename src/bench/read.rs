@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// A benchmark file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// OR-Library pmedcap1 (Osman–Christofides), floored Euclidean distances.
@@ -31,20 +32,30 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// Why a benchmark file could not be read.
 #[derive(Debug, Error)]
 pub enum BenchError {
+    /// The file could not be read.
     #[error("{}: cannot read: {source}", .path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// A line does not parse.
     #[error("{}:{line}: {msg} — fix: {action}", .path.display())]
     Parse {
+        /// The file.
         path: PathBuf,
+        /// The line (from 1).
         line: usize,
+        /// What is wrong.
         msg: String,
+        /// What to do.
         action: String,
     },
+    /// The contents make no valid problem.
     #[error("{}: {}", .0.display(), .1)]
     Invalid(PathBuf, String),
 }
@@ -52,10 +63,13 @@ pub enum BenchError {
 /// A benchmark instance ready to solve.
 #[derive(Debug, Clone)]
 pub struct Instance {
+    /// The instance name (the file stem).
     pub name: String,
+    /// Its format.
     pub format: Format,
     /// The hub count when fixed (CPMP).
     pub p: Option<usize>,
+    /// The engine problem.
     pub problem: Problem,
 }
 
@@ -161,6 +175,7 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "instance".into())
 }
 
+/// Reads one instance file (`format`, or guessed from the path and contents).
 pub fn read_instance(path: &Path, format: Option<Format>) -> Result<Instance, BenchError> {
     let bytes = std::fs::read(path).map_err(|source| BenchError::Io {
         path: path.into(),
@@ -290,40 +305,8 @@ fn cpmp(
     p: usize,
     truncate: bool,
 ) -> Result<Instance, BenchError> {
-    let units = pts
-        .iter()
-        .enumerate()
-        .map(|(i, &(xy, d, _))| Unit {
-            name: format!("point {}", i + 1),
-            load: vec![d],
-            xy: Some(xy),
-        })
-        .collect();
-    let hubs = pts
-        .iter()
-        .enumerate()
-        .map(|(i, &(xy, _, cap))| Hub {
-            name: format!("point {}", i + 1),
-            fixed_cost: 0.0,
-            capacity: vec![cap],
-            min_load: vec![0.0],
-            xy: Some(xy),
-            own_unit: Some(i),
-        })
-        .collect();
-    let problem = Problem::new(
-        name.clone(),
-        vec!["demand".into()],
-        units,
-        hubs,
-        Arcs::Euclidean {
-            truncate,
-            max_dist: None,
-        },
-        HubCount::Exact(p),
-        true,
-    )
-    .map_err(|e| BenchError::Invalid(path.into(), e.to_string()))?;
+    let problem = points_cpmp(name.clone(), &pts, p, truncate)
+        .map_err(|e| BenchError::Invalid(path.into(), e.to_string()))?;
     Ok(Instance {
         name,
         format,
@@ -379,4 +362,48 @@ pub fn lookup(table: &HashMap<String, f64>, name: &str) -> Option<f64> {
         hits.sort_by(|a, b| a.0.cmp(b.0));
         (hits.len() == 1).then(|| *hits[0].1)
     })
+}
+
+/// A CPMP whose points (coordinates, demand, capacity) are both the units and the
+/// candidate hubs, each hub serving its own point: the OR-Library, Lorena–Senne and
+/// generated instances alike.
+pub fn points_cpmp(
+    name: String,
+    pts: &[([f64; 2], f64, f64)],
+    p: usize,
+    truncate: bool,
+) -> Result<Problem, crate::solve::ProblemError> {
+    let units = pts
+        .iter()
+        .enumerate()
+        .map(|(i, &(xy, d, _))| Unit {
+            name: format!("point {}", i + 1),
+            load: vec![d],
+            xy: Some(xy),
+        })
+        .collect();
+    let hubs = pts
+        .iter()
+        .enumerate()
+        .map(|(i, &(xy, _, cap))| Hub {
+            name: format!("point {}", i + 1),
+            fixed_cost: 0.0,
+            capacity: vec![cap],
+            min_load: vec![0.0],
+            xy: Some(xy),
+            own_unit: Some(i),
+        })
+        .collect();
+    Problem::new(
+        name,
+        vec!["demand".into()],
+        units,
+        hubs,
+        Arcs::Euclidean {
+            truncate,
+            max_dist: None,
+        },
+        HubCount::Exact(p),
+        true,
+    )
 }

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use matome::bench::{best_known, read::lookup, read_instance, Format};
 use matome::solve::check::check;
-use matome::solve::{solve, Mode, SolveError, SolveParams};
+use matome::solve::{solve, Mode, SolveError, SolveParams, Stop};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,9 +20,14 @@ pub struct BenchArgs {
     /// pmedcap, lorena-senne or sscflp; guessed from the path and contents when absent.
     #[arg(long)]
     pub format: Option<String>,
-    /// Seconds per instance.
-    #[arg(long, default_value_t = 60.0)]
-    pub time_limit: f64,
+    /// Seconds per instance (with --work and no --time-limit: none).
+    #[arg(long)]
+    pub time_limit: Option<f64>,
+    /// Engine steps per instance (about one VNS move each): with no --time-limit the
+    /// run never consults the clock, and a row repeats exactly for a seed and thread
+    /// count.
+    #[arg(long)]
+    pub work: Option<u64>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     #[arg(long, default_value_t = 1)]
@@ -107,6 +112,21 @@ fn run_inner(args: BenchArgs) -> Result<ExitCode> {
     for f in &args.files {
         instances.push(read_instance(f, format));
     }
+    let stop = Stop {
+        // 60 s unless a work budget alone is asked for.
+        time_limit: match (args.time_limit, args.work) {
+            (Some(t), _) => Some(Duration::from_secs_f64(t)),
+            (None, Some(_)) => None,
+            (None, None) => Some(Duration::from_secs(60)),
+        },
+        work: args.work,
+    };
+    if let Some(t) = args.time_limit {
+        anyhow::ensure!(
+            t.is_finite() && t > 0.0,
+            "--time-limit must be positive seconds"
+        );
+    }
     let progress: matome::solve::ProgressFn = Arc::new(|m: &str| eprintln!("  {m}"));
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -125,7 +145,6 @@ fn run_inner(args: BenchArgs) -> Result<ExitCode> {
         };
         eprintln!("{}:", inst.name);
         let params = SolveParams {
-            time_limit: Duration::from_secs_f64(args.time_limit),
             rel_gap: args.gap,
             seed: args.seed,
             threads: args.threads,
@@ -135,7 +154,7 @@ fn run_inner(args: BenchArgs) -> Result<ExitCode> {
         let bk = lookup(&table, &inst.name);
         let n = inst.problem.units.len();
         let p = inst.p.map(|p| p.to_string()).unwrap_or_default();
-        match solve(&inst.problem, &params) {
+        match solve(&inst.problem, stop, &params) {
             Ok(rep) => {
                 let c = check(&inst.problem, &rep.solution);
                 let status = if c.feasible {

@@ -15,7 +15,7 @@ pub use diagnose::explain;
 
 use crate::problem::{self, BuildError, Built, Bundle};
 use crate::scenario::Scenario;
-use crate::solve::{self, Mode, ProgressFn, SolveError, SolveParams, Status};
+use crate::solve::{self, Mode, ProgressFn, SolveError, SolveParams, Status, Stop};
 use crate::staff::StaffModel;
 use crate::text::thousands;
 use crate::ward::Ward;
@@ -130,8 +130,8 @@ pub fn plan<'a>(
 ) -> Result<Plan<'a>, PlanError> {
     let start = Instant::now();
     let built = problem::build(inputs.ward, scenario, inputs.staff)?;
+    let stop = Stop::after(Duration::from_secs_f64(scenario.solver.time_limit_s));
     let params = SolveParams {
-        time_limit: Duration::from_secs_f64(scenario.solver.time_limit_s),
         rel_gap: scenario.solver.rel_gap,
         seed: scenario.solver.seed,
         threads: scenario.solver.threads,
@@ -142,7 +142,7 @@ pub fn plan<'a>(
         },
         progress,
     };
-    let report = match solve::solve(&built.problem, &params) {
+    let report = match solve::solve(&built.problem, stop, &params) {
         Ok(r) => r,
         Err(SolveError::Infeasible(diag)) => {
             return Err(PlanError::Infeasible(explain(&built, inputs.ward, &diag)))

@@ -25,45 +25,15 @@ pub fn gap_step<'a>(
     if open.is_empty() {
         return None;
     }
-    let local = |h: usize| open.binary_search(&h).ok();
-    let mut arcs = Vec::with_capacity(p.units.len());
-    let mut start = Vec::with_capacity(p.units.len());
-    for u in 0..p.units.len() {
-        let mut a: Vec<(u32, f64)> = cand.per_unit[u]
-            .iter()
-            .filter_map(|&(h, c)| local(h as usize).map(|j| (j as u32, c)))
-            .take(g)
-            .collect();
-        if a.len() < g && !cand.complete {
-            // The candidate list was cut before it saw g open hubs: look at all of them.
-            let mut all: Vec<(u32, f64)> = open
-                .iter()
-                .enumerate()
-                .filter_map(|(j, &h)| p.cost(u, h).map(|c| (j as u32, c)))
-                .collect();
-            all.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
-            all.truncate(g);
-            a = all;
-        }
-        let jg = local(st.assign[u] as usize).expect("assigned to an open hub") as u32;
-        if !a.iter().any(|x| x.0 == jg) {
-            a.push((jg, st.acost[u]));
-        }
-        start.push(jg);
-        arcs.push(a);
-    }
+    let units = (0..p.units.len()).collect();
+    let count = HubCount::Exact(open.len());
+    let (sub, start) = Sub::restricted(st, units, open, g, Some(cand), count);
     let remaining = deadline
         .saturating_duration_since(Instant::now())
         .as_secs_f64();
     if remaining <= 0.02 {
         return None;
     }
-    let sub = Sub {
-        units: (0..p.units.len()).collect(),
-        hubs: open.clone(),
-        arcs,
-        count: HubCount::Exact(open.len()),
-    };
     let opts = MipOptions {
         time_limit: remaining,
         rel_gap: 1e-6,

@@ -4,15 +4,20 @@
 
 use super::problem::{Arcs, Problem};
 use rstar::{primitives::GeomWithData, RTree};
+use std::sync::OnceLock;
 
 type HubPoint = GeomWithData<[f64; 2], u32>;
 
-/// Per-unit allowed hubs, cheapest first.
+/// Per-unit allowed hubs, cheapest first, and their inverse (built once, on first use).
 #[derive(Debug, Clone)]
 pub struct Candidates {
+    /// For each unit, (hub, cost) cheapest first (ties by hub index).
     pub per_unit: Vec<Vec<(u32, f64)>>,
     /// True when every allowed arc is listed (no cut to k).
     pub complete: bool,
+    hubs: usize,
+    inverse: OnceLock<Vec<Vec<u32>>>,
+    listing: OnceLock<Vec<Vec<(u32, f64)>>>,
 }
 
 impl Candidates {
@@ -79,11 +84,47 @@ impl Candidates {
                 .collect(),
         };
         let complete = !cut.iter().any(|&c| c);
-        Candidates { per_unit, complete }
+        Candidates {
+            per_unit,
+            complete,
+            hubs: m,
+            inverse: OnceLock::new(),
+            listing: OnceLock::new(),
+        }
     }
 
+    /// Number of listed arcs.
     pub fn arcs(&self) -> usize {
         self.per_unit.iter().map(|l| l.len()).sum()
+    }
+
+    /// The lists inverted: for every hub, the units that list it, in unit order
+    /// (computed once per `Candidates`, on first use).
+    pub fn inverse(&self) -> &[Vec<u32>] {
+        self.inverse.get_or_init(|| {
+            let mut inv = vec![Vec::new(); self.hubs];
+            for (u, l) in self.per_unit.iter().enumerate() {
+                for &(h, _) in l {
+                    inv[h as usize].push(u as u32);
+                }
+            }
+            inv
+        })
+    }
+
+    /// [`Candidates::inverse`] with each unit's cost at the hub: `(unit, cost)` for every
+    /// unit that lists the hub (computed once, on first use; at 50,000 units it holds
+    /// millions of entries, so every VNS chain and restart shares it).
+    pub fn listing(&self) -> &[Vec<(u32, f64)>] {
+        self.listing.get_or_init(|| {
+            let mut inv = vec![Vec::new(); self.hubs];
+            for (u, l) in self.per_unit.iter().enumerate() {
+                for &(h, c) in l {
+                    inv[h as usize].push((u as u32, c));
+                }
+            }
+            inv
+        })
     }
 }
 

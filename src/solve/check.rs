@@ -8,8 +8,11 @@ use super::problem::{HubCount, Problem, Solution};
 /// are forbidden or out of range contribute nothing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckReport {
+    /// Every limit holds.
     pub feasible: bool,
+    /// The recomputed objective.
     pub objective: f64,
+    /// What is wrong, one sentence each.
     pub violations: Vec<String>,
 }
 
@@ -17,6 +20,9 @@ pub struct CheckReport {
 /// rounding noise.
 const LOAD_TOL: f64 = 1e-9;
 
+/// Verifies `solution` against `problem` from scratch. The search never calls it to
+/// steer itself (it has [`State::is_feasible`](super::state::State::is_feasible)); it
+/// verifies what a run returns.
 pub fn check(problem: &Problem, solution: &Solution) -> CheckReport {
     let n = problem.units.len();
     let m = problem.hubs.len();

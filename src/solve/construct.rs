@@ -8,42 +8,14 @@ use super::state::{State, NONE};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-/// Hubs each unit lists, inverted: for every hub, the units that have it as a candidate.
-pub fn inverse(cand: &Candidates, m: usize) -> Vec<Vec<u32>> {
-    let mut inv = vec![Vec::new(); m];
-    for (u, l) in cand.per_unit.iter().enumerate() {
-        for &(h, _) in l {
-            inv[h as usize].push(u as u32);
-        }
-    }
-    inv
-}
-
-/// [`inverse`] with each unit's cost at the hub: `(unit, cost)` for every unit that
-/// lists the hub among its candidates.
-pub fn inverse_costs(cand: &Candidates, m: usize) -> Vec<Vec<(u32, f64)>> {
-    let mut inv = vec![Vec::new(); m];
-    for (u, l) in cand.per_unit.iter().enumerate() {
-        for &(h, c) in l {
-            inv[h as usize].push((u as u32, c));
-        }
-    }
-    inv
-}
-
 /// How many hubs to seed: the count when fixed, else enough capacity for the load with
 /// some slack.
 fn target_hubs(p: &Problem) -> usize {
     let m = p.hubs.len();
     let mut need = 1usize;
     for d in 0..p.dims() {
-        let total: f64 = p.units.iter().map(|u| u.load[d]).sum();
-        let caps: Vec<f64> = p
-            .hubs
-            .iter()
-            .map(|h| h.capacity[d])
-            .filter(|c| c.is_finite())
-            .collect();
+        let total = p.total_load(d);
+        let caps = p.finite_capacities(d);
         if caps.is_empty() || total <= 0.0 {
             continue;
         }
@@ -67,12 +39,10 @@ fn seed_unit(p: &Problem, h: usize, u: usize) -> usize {
     u
 }
 
-pub fn construct<'a>(
-    p: &'a Problem,
-    cand: &Candidates,
-    inv: &[Vec<u32>],
-    rng: &mut ChaCha8Rng,
-) -> Option<State<'a>> {
+/// A plan by D²-sampled seed hubs, regret-ordered greedy assignment and capacity repair;
+/// `None` when a unit stays unassigned, a hub overloaded or the hub count wrong.
+pub fn construct<'a>(p: &'a Problem, cand: &Candidates, rng: &mut ChaCha8Rng) -> Option<State<'a>> {
+    let inv = cand.inverse();
     let n = p.units.len();
     let k0 = target_hubs(p).min(n);
     let mut st = State::empty(p);
@@ -366,12 +336,8 @@ pub fn from_lagrangian<'a>(
 /// A plan that opens exactly `hubs` (e.g. the hubs of a Lagrangian relaxation): each
 /// hub is seeded with its own unit (own-unit rule) or its cheapest unassigned unit, the
 /// rest are assigned in regret order and overloads repaired. `None` when that fails.
-pub fn from_hubs<'a>(
-    p: &'a Problem,
-    cand: &Candidates,
-    inv: &[Vec<u32>],
-    hubs: &[usize],
-) -> Option<State<'a>> {
+pub fn from_hubs<'a>(p: &'a Problem, cand: &Candidates, hubs: &[usize]) -> Option<State<'a>> {
+    let inv = cand.inverse();
     let mut st = State::empty(p);
     for &h in hubs {
         let seed = match (p.hub_serves_own_unit, p.hubs[h].own_unit) {

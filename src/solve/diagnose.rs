@@ -44,6 +44,7 @@ fn allowed_lists(p: &Problem) -> Option<Vec<Vec<u32>>> {
     }
 }
 
+/// The cheap necessary conditions that fail for `p` (empty: none found).
 pub fn diagnose(p: &Problem) -> Diagnosis {
     let n = p.units.len();
     let m = p.hubs.len();
@@ -205,6 +206,7 @@ fn dim_name(p: &Problem, d: usize) -> &str {
     p.dim_names.get(d).map(String::as_str).unwrap_or("load")
 }
 
+/// One English sentence for `f`, naming units and hubs.
 pub fn describe(f: &Finding, p: &Problem) -> String {
     match f {
         Finding::CapacityShort { dim, total_load, max_capacity, max_hubs } => format!(

@@ -6,7 +6,7 @@
 use super::cand::Candidates;
 use super::lns::{lns, LnsParams, LnsStats};
 use super::local::{shift_pass, swap_pass};
-use super::state::State;
+use super::state::{improves, State};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
@@ -14,8 +14,11 @@ use std::time::Instant;
 /// What an iterated LNS run did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IlsStats {
+    /// Perturbations made.
     pub restarts: u64,
+    /// Perturbations that led to a better plan.
     pub improved_restarts: u64,
+    /// The LNS runs' totals.
     pub lns: LnsStats,
 }
 
@@ -24,7 +27,6 @@ pub struct IlsStats {
 /// load, own-unit rule). Returns how many clusters moved.
 pub fn perturb(st: &mut State, cand: &Candidates, k: usize, rng: &mut ChaCha8Rng) -> usize {
     let p = st.p;
-    let dims = p.dims();
     let mut moved = 0;
     for _ in 0..4 * k {
         if moved >= k {
@@ -46,20 +48,7 @@ pub fn perturb(st: &mut State, cand: &Candidates, k: usize, rng: &mut ChaCha8Rng
         if h == g || st.is_open(h) {
             continue;
         }
-        let hub = &p.hubs[h];
-        if p.hub_serves_own_unit {
-            if let Some(o) = hub.own_unit {
-                if !members.contains(&o) {
-                    continue;
-                }
-            }
-        }
-        let fits = (0..dims).all(|d| {
-            let l = st.load(g)[d];
-            l <= hub.capacity[d] + 1e-9 * hub.capacity[d].abs().max(1.0)
-                && l >= hub.min_load[d] - 1e-9 * hub.min_load[d].abs().max(1.0)
-        });
-        if !fits {
+        if !st.can_take_cluster(g, h) {
             continue;
         }
         let costs: Option<Vec<f64>> = members.iter().map(|&u| p.cost(u, h)).collect();
@@ -74,7 +63,8 @@ pub fn perturb(st: &mut State, cand: &Candidates, k: usize, rng: &mut ChaCha8Rng
 }
 
 /// Runs the LNS, and after each convergence perturbs the best plan and runs it again,
-/// until the deadline or `max_restarts`. `st` ends as the best plan found.
+/// until the deadline, `max_restarts`, or `lp.max_rounds` LNS rounds over all restarts
+/// (the work limit). `st` ends as the best plan found.
 pub fn iterated_lns(
     st: &mut State,
     cand: &Candidates,
@@ -92,7 +82,11 @@ pub fn iterated_lns(
     // otherwise perturb and re-solve the same few plans until the deadline.
     const STALL: u64 = 50;
     let mut stall = 0u64;
-    while Instant::now() < deadline && stats.restarts < max_restarts && stall < STALL {
+    while Instant::now() < deadline
+        && stats.restarts < max_restarts
+        && stall < STALL
+        && stats.lns.rounds < lp.max_rounds
+    {
         stats.restarts += 1;
         stall += 1;
         let mut cur = best.clone();
@@ -110,13 +104,14 @@ pub fn iterated_lns(
         cur.recompute_cost();
         let sub = LnsParams {
             seed: lp.seed.wrapping_add(stats.restarts.wrapping_mul(0x9E37)),
+            max_rounds: lp.max_rounds - stats.lns.rounds,
             ..lp.clone()
         };
         let s = lns(&mut cur, cand, &sub, deadline, pool);
         stats.lns.rounds += s.rounds;
         stats.lns.solved += s.solved;
         stats.lns.improved += s.improved;
-        if cur.cost < best.cost - 1e-9 * best.cost.abs().max(1.0) && cur.count_ok() {
+        if improves(cur.cost, best.cost) && cur.count_ok() {
             best = cur;
             stats.improved_restarts += 1;
             stall = 0;

@@ -18,9 +18,12 @@ const DP_CELLS: usize = 400_000;
 /// Cap on the stored (hub, unit) items; the radius shrinks until the lists fit.
 const MAX_ITEMS: usize = 60_000_000;
 
+/// What a Lagrangian run found.
 pub struct LagrOutcome {
+    /// The best bound (rounded up for integer costs).
     pub bound: f64,
-    pub iterations: usize,
+    /// Subgradient iterations made.
+    pub iterations: u64,
     /// True when every knapsack of the best iteration was solved exactly.
     pub exact_knapsacks: bool,
     /// True when the subgradient method stopped by itself (step size exhausted, bound
@@ -303,32 +306,45 @@ fn pick_hubs(v: &[f64], count: HubCount, caps: &[f64], demand: f64) -> Vec<(usiz
     out
 }
 
-/// Runs the subgradient method until the deadline. `ub` is the incumbent objective and
-/// `start` the incumbent's assignment costs (a good first λ, and the scale of the item
-/// radius); `warm`, when given, the first λ instead (an earlier run's best multipliers,
-/// clamped to this run's radius, so that the bound starts where that run ended).
+/// How long a Lagrangian run may go, and from where it starts.
+#[derive(Debug, Clone, Copy)]
+pub struct LagrRun<'a> {
+    /// The first λ instead of the incumbent's costs: an earlier run's best
+    /// multipliers, clamped to this run's radius, so that the bound starts where that
+    /// run ended.
+    pub warm: Option<&'a [f64]>,
+    /// Wall-clock end.
+    pub deadline: Instant,
+    /// Most subgradient iterations (the work limit).
+    pub max_iterations: u64,
+    /// Every objective value is an integer, so the bound may be rounded up.
+    pub integral_costs: bool,
+}
+
+/// Runs the subgradient method until it converges, the deadline or the iteration limit.
+/// `ub` is the incumbent objective and `start` the incumbent's assignment costs (a good
+/// first λ, and the scale of the item radius).
 pub fn lagrangian_bound(
     p: &Problem,
     ub: f64,
     start: &[f64],
-    warm: Option<&[f64]>,
-    deadline: Instant,
-    integral_costs: bool,
+    run: &LagrRun,
     pool: &rayon::ThreadPool,
 ) -> LagrOutcome {
+    let LagrRun {
+        warm,
+        deadline,
+        max_iterations,
+        integral_costs,
+    } = *run;
     let n = p.units.len();
     let dims = p.dims();
     // The tightest dimension is kept; the others are relaxed away.
     let mut dim = None;
     let mut tight = -1.0;
     for d in 0..dims {
-        let total: f64 = p.units.iter().map(|u| u.load[d]).sum();
-        let caps: Vec<f64> = p
-            .hubs
-            .iter()
-            .map(|h| h.capacity[d])
-            .filter(|c| c.is_finite())
-            .collect();
+        let total = p.total_load(d);
+        let caps = p.finite_capacities(d);
         if caps.len() == p.hubs.len() && !caps.is_empty() {
             let avg = caps.iter().sum::<f64>() / caps.len() as f64;
             if total / avg > tight {
@@ -406,7 +422,7 @@ pub fn lagrangian_bound(
             converged = true;
             break;
         }
-        if Instant::now() >= deadline {
+        if Instant::now() >= deadline || iterations >= max_iterations {
             break;
         }
         iterations += 1;

@@ -5,21 +5,24 @@
 //! are solved in parallel (one HiGHS thread each); improvements are applied in index
 //! order, so the result does not depend on the thread count.
 
+use super::alternatives::alternatives;
 use super::cand::Candidates;
 use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::HubCount;
-use super::state::State;
-use super::vns::alternatives;
+use super::state::{improves, State, NONE};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
+/// The LNS's settings.
 pub struct LnsParams {
+    /// Every random choice comes from it.
     pub seed: u64,
     /// Units per neighbourhood, doubled when every hub is tabu.
     pub target_units: usize,
+    /// Most units per neighbourhood.
     pub max_units: usize,
     /// Closed candidate hubs per unit offered to the sub-MIP.
     pub hub_cands: usize,
@@ -30,8 +33,11 @@ pub struct LnsParams {
     /// Cheapest sub-MIP hubs each unit may use (plus its current hub): keeps the
     /// sub-MIP small when clusters are large.
     pub arcs_per_unit: usize,
+    /// Disjoint neighbourhoods solved per round.
     pub neighbourhoods_per_round: usize,
+    /// HiGHS node limit of each sub-MIP.
     pub node_limit: i64,
+    /// Seconds each sub-MIP may take (infinite: the node limit alone).
     pub sub_time_limit: f64,
     /// Stop after this many rounds (a work limit, for reproducible runs and benches).
     pub max_rounds: u64,
@@ -117,25 +123,6 @@ fn build_hood(
         }
     }
     hubs.sort_unstable();
-    let local = |h: usize| hubs.binary_search(&h).ok();
-    let mut arcs = Vec::with_capacity(units.len());
-    let mut start = Vec::with_capacity(units.len());
-    for &v in &units {
-        let mut a: Vec<(u32, f64)> = hubs
-            .iter()
-            .enumerate()
-            .filter_map(|(j, &h)| p.cost(v, h).map(|c| (j as u32, c)))
-            .collect();
-        a.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
-        a.truncate(lp.arcs_per_unit);
-        let g = st.assign[v] as usize;
-        let jg = local(g).expect("own hub is in the neighbourhood") as u32;
-        if !a.iter().any(|x| x.0 == jg) {
-            a.push((jg, st.acost[v]));
-        }
-        start.push(jg);
-        arcs.push(a);
-    }
     let cost: f64 = units.iter().map(|&v| st.acost[v]).sum::<f64>()
         + open.iter().map(|&h| p.hubs[h].fixed_cost).sum::<f64>();
     let outside = st.n_open - open.len();
@@ -146,15 +133,13 @@ fn build_hood(
             HubCount::Range(lo.saturating_sub(outside), hi.saturating_sub(outside))
         }
     };
+    // Every hub of the neighbourhood is costed (no candidate list): the sub-MIP sees
+    // each unit's cheapest arcs among them.
+    let (sub, start) = Sub::restricted(st, units.clone(), hubs, lp.arcs_per_unit, None, count);
     Some(Hood {
         units,
         open,
-        sub: Sub {
-            units: Vec::new(),
-            hubs,
-            arcs,
-            count,
-        },
+        sub,
         start,
         cost,
     })
@@ -163,9 +148,13 @@ fn build_hood(
 /// What an LNS run did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LnsStats {
+    /// Rounds made.
     pub rounds: u64,
+    /// Sub-MIPs solved.
     pub solved: usize,
+    /// Sub-MIPs that improved the plan.
     pub improved: usize,
+    /// The neighbourhood size at the end.
     pub final_target: usize,
 }
 
@@ -214,8 +203,7 @@ pub fn lns(
             if taken[seed] {
                 continue;
             }
-            if let Some(mut h) = build_hood(st, cand, seed, target, &mut taken, lp) {
-                h.sub.units = h.units.clone();
+            if let Some(h) = build_hood(st, cand, seed, target, &mut taken, lp) {
                 hoods.push((seed, h));
             }
             free.retain(|&h| !taken[h]);
@@ -254,14 +242,17 @@ pub fn lns(
                 .collect()
         });
         for ((seed, h), r) in hoods.iter().zip(results) {
-            let better = r
-                .as_ref()
-                .is_some_and(|(obj, _)| *obj < h.cost - 1e-6 * h.cost.abs().max(1.0));
-            if !better {
+            // HiGHS's objective carries its feasibility tolerance: it only nominates a
+            // plan, judged below on the exact cost the state recomputes.
+            let nominated = r.as_ref().is_some_and(|(obj, _)| improves(*obj, h.cost));
+            let make_tabu = |tabu: &mut [bool]| {
                 for &o in &h.open {
                     tabu[o] = true;
                 }
                 tabu[*seed] = true;
+            };
+            if !nominated {
+                make_tabu(&mut tabu);
                 continue;
             }
             let (_, assign) = r.expect("checked");
@@ -278,9 +269,12 @@ pub fn lns(
                 }
             }
             ok &= st.count_ok();
-            if !ok || st.cost >= snapshot_cost {
+            if !ok || !improves(st.cost, snapshot_cost) {
+                // Not better after all: undone, and the neighbourhood is tabu as if
+                // HiGHS had found nothing.
+                make_tabu(&mut tabu);
                 for &v in &h.units {
-                    if st.assign[v] != super::state::NONE {
+                    if st.assign[v] != NONE {
                         st.take(v);
                     }
                 }

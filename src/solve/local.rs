@@ -4,17 +4,12 @@
 //! close-and-reassign and open (when the hub count may change).
 
 use super::cand::Candidates;
-use super::state::State;
+use super::state::{improving, State};
 use std::time::Instant;
 
-const IMPROVE: f64 = 1e-7;
-
-fn improving(delta: f64, scale: f64) -> bool {
-    delta < -IMPROVE * scale.abs().max(1.0)
-}
-
-/// Runs every neighbourhood until none improves or the deadline passes.
-pub fn local_search(st: &mut State, cand: &Candidates, inv: &[Vec<u32>], deadline: Instant) {
+/// Runs every neighbourhood until none improves or the deadline passes (each pass
+/// ends by itself: a work-limited run gives a distant deadline and stays reproducible).
+pub fn local_search(st: &mut State, cand: &Candidates, deadline: Instant) {
     loop {
         let before = st.cost;
         let mut any = shift_pass(st, cand);
@@ -27,7 +22,7 @@ pub fn local_search(st: &mut State, cand: &Candidates, inv: &[Vec<u32>], deadlin
         }
         any |= relocate_pass(st, cand);
         any |= close_pass(st, cand);
-        any |= open_pass(st, cand, inv);
+        any |= open_pass(st, cand);
         st.recompute_cost();
         if !any || st.cost >= before || Instant::now() >= deadline {
             break;
@@ -35,6 +30,7 @@ pub fn local_search(st: &mut State, cand: &Candidates, inv: &[Vec<u32>], deadlin
     }
 }
 
+/// Moves single units to a cheaper open hub with room (first improvement).
 pub fn shift_pass(st: &mut State, cand: &Candidates) -> bool {
     shift_units(st, cand, 0..st.p.units.len())
 }
@@ -76,25 +72,13 @@ pub fn shift_units(
     any
 }
 
-fn can_swap_in(st: &State, u: usize, out: usize, h: usize) -> bool {
-    // h loses `out` and gains `u`: check capacity and minimum in every dimension.
-    let p = st.p;
-    let hub = &p.hubs[h];
-    let lu = &p.units[u].load;
-    let lo = &p.units[out].load;
-    st.load(h).iter().enumerate().all(|(d, l)| {
-        let nl = l - lo[d] + lu[d];
-        nl <= hub.capacity[d] + 1e-9 * hub.capacity[d].abs().max(1.0)
-            && nl >= hub.min_load[d] - 1e-9 * hub.min_load[d].abs().max(1.0)
-    })
-}
-
 fn pinned(st: &State, u: usize) -> bool {
     let p = st.p;
     let g = st.assign[u] as usize;
     p.hub_serves_own_unit && p.hubs[g].own_unit == Some(u)
 }
 
+/// Swaps pairs of units between hubs when cheaper (first improvement).
 pub fn swap_pass(st: &mut State, cand: &Candidates) -> bool {
     swap_units(st, cand, 0..st.p.units.len())
 }
@@ -127,10 +111,7 @@ pub fn swap_units(
                 }
                 let Some(cvg) = p.cost(v, g) else { continue };
                 let delta = cuh + cvg - st.acost[u] - st.acost[v];
-                if improving(delta, cuh + cvg)
-                    && can_swap_in(st, u, v, h)
-                    && can_swap_in(st, v, u, g)
-                {
+                if improving(delta, cuh + cvg) && st.fits_swap(h, v, u) && st.fits_swap(g, u, v) {
                     st.take(u);
                     st.take(v);
                     st.put(u, h, cuh);
@@ -148,7 +129,6 @@ pub fn swap_units(
 /// the CPMP, a facility swap of the SSCFLP).
 pub fn relocate_pass(st: &mut State, cand: &Candidates) -> bool {
     let p = st.p;
-    let dims = p.dims();
     let mut any = false;
     for g in 0..p.hubs.len() {
         if !st.is_open(g) {
@@ -169,18 +149,7 @@ pub fn relocate_pass(st: &mut State, cand: &Candidates) -> bool {
         let mut best: Option<(f64, usize, Vec<f64>)> = None;
         for &h in &targets {
             let hub = &p.hubs[h];
-            if p.hub_serves_own_unit {
-                if let Some(o) = hub.own_unit {
-                    if !members.contains(&o) {
-                        continue;
-                    }
-                }
-            }
-            if !(0..dims).all(|d| {
-                let l = st.load(g)[d];
-                l <= hub.capacity[d] + 1e-9 * hub.capacity[d].abs().max(1.0)
-                    && l >= hub.min_load[d] - 1e-9
-            }) {
+            if !st.can_take_cluster(g, h) {
                 continue;
             }
             let mut costs = Vec::with_capacity(members.len());
@@ -259,8 +228,9 @@ pub fn close_pass(st: &mut State, cand: &Candidates) -> bool {
 
 /// Opens a closed hub and moves to it the units that gain most, when the savings beat
 /// its fixed cost.
-pub fn open_pass(st: &mut State, cand: &Candidates, inv: &[Vec<u32>]) -> bool {
+pub fn open_pass(st: &mut State, cand: &Candidates) -> bool {
     let p = st.p;
+    let inv = cand.inverse();
     if !st.count_allows(1) {
         return false;
     }

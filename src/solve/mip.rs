@@ -3,22 +3,122 @@
 //! model, and with it the MIP dual bound that every run must report. Used for exact
 //! mode (all units, all arcs), the LNS repair (a few clusters) and the LP bound.
 
+use super::cand::Candidates;
 use super::problem::{HubCount, Problem};
-use highs::{HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
+use super::state::State;
+use highs::{HighsModelStatus, HighsSolutionStatus, HighsStatus, RowProblem, Sense};
+use thiserror::Error;
+
+/// Why HiGHS gave no result (a limit reached or infeasibility are results, not errors).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MipError {
+    /// HiGHS did not accept the model.
+    #[error("HiGHS rejected the model: {0:?}")]
+    Model(HighsStatus),
+    /// HiGHS did not accept an option.
+    #[error("HiGHS rejected the option {0}")]
+    Option(&'static str),
+    /// HiGHS did not accept the warm start.
+    #[error("HiGHS rejected the warm start: {0:?}")]
+    WarmStart(HighsStatus),
+    /// The solve call itself failed.
+    #[error("HiGHS failed: {0:?}")]
+    Solve(HighsStatus),
+    /// HiGHS ended with a status the engine does not expect.
+    #[error("HiGHS ended with status {0:?}")]
+    Status(HighsModelStatus),
+    /// A unit of the sub-problem has no arc.
+    #[error("unit {0} of the sub-problem has no arc")]
+    NoArcs(usize),
+}
 
 /// A restriction of the problem: local unit i is `units[i]`, local hub j is `hubs[j]`,
 /// and `arcs[i]` lists (local hub, cost) pairs.
 pub struct Sub {
+    /// The problem's units, by local index.
     pub units: Vec<usize>,
+    /// The problem's hubs, by local index (sorted in every sub the engine builds).
     pub hubs: Vec<usize>,
+    /// For each local unit, (local hub, cost).
     pub arcs: Vec<Vec<(u32, f64)>>,
+    /// How many of the local hubs may open.
     pub count: HubCount,
 }
 
+impl Sub {
+    /// The whole problem: every unit, every hub, the given arcs (e.g. every allowed arc).
+    pub fn full(p: &Problem, arcs: Vec<Vec<(u32, f64)>>) -> Sub {
+        Sub {
+            units: (0..p.units.len()).collect(),
+            hubs: (0..p.hubs.len()).collect(),
+            arcs,
+            count: p.hub_count,
+        }
+    }
+
+    /// `units` of the plan `st` restricted to `hubs` (sorted): each unit keeps its `k`
+    /// cheapest arcs to those hubs plus its current hub (so `st` is a warm start and the
+    /// model is never infeasible). The k cheapest are read from `lists` when given (the
+    /// unit's cheapest arcs among `hubs`, in list order); only when a cut list holds
+    /// fewer than k of them, or no list is given, are all of `hubs` costed. Returns the
+    /// sub-problem (hub count `count`) and the warm start in local hubs. Serves the GAP
+    /// step over the open hubs, the LNS neighbourhoods and the restricted MIP.
+    pub fn restricted(
+        st: &State,
+        units: Vec<usize>,
+        hubs: Vec<usize>,
+        k: usize,
+        lists: Option<&Candidates>,
+        count: HubCount,
+    ) -> (Sub, Vec<u32>) {
+        let p = st.p;
+        let local = |h: usize| hubs.binary_search(&h).ok();
+        let mut arcs = Vec::with_capacity(units.len());
+        let mut start = Vec::with_capacity(units.len());
+        for &u in &units {
+            let mut a: Vec<(u32, f64)> = match lists {
+                Some(c) => c.per_unit[u]
+                    .iter()
+                    .filter_map(|&(h, c)| local(h as usize).map(|j| (j as u32, c)))
+                    .take(k)
+                    .collect(),
+                None => Vec::new(),
+            };
+            if lists.is_none_or(|c| a.len() < k && !c.complete) {
+                // No list, or it was cut before it saw k of the hubs: cost them all.
+                a = hubs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, &h)| p.cost(u, h).map(|c| (j as u32, c)))
+                    .collect();
+                a.sort_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)));
+                a.truncate(k);
+            }
+            let jg = local(st.assign[u] as usize).expect("the unit's hub is in the sub") as u32;
+            if !a.iter().any(|x| x.0 == jg) {
+                a.push((jg, st.acost[u]));
+            }
+            start.push(jg);
+            arcs.push(a);
+        }
+        let sub = Sub {
+            units,
+            hubs,
+            arcs,
+            count,
+        };
+        (sub, start)
+    }
+}
+
+/// How HiGHS solves a sub-problem.
 #[derive(Debug, Clone)]
 pub struct MipOptions {
+    /// Seconds (infinite for none: a work-limited run stops on the node limit).
     pub time_limit: f64,
+    /// Relative gap at which the MIP stops.
     pub rel_gap: f64,
+    /// HiGHS's random seed.
     pub seed: u64,
     /// Branch-and-bound node limit: a work limit, reproducible unlike wall-clock time.
     pub node_limit: Option<i64>,
@@ -26,19 +126,25 @@ pub struct MipOptions {
     pub relax: bool,
 }
 
+/// How a MIP ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MipStatus {
+    /// Solved to the gap.
     Optimal,
     /// Stopped by a limit with a feasible solution.
     Feasible,
+    /// No plan satisfies the sub-problem.
     Infeasible,
     /// Stopped by a limit without any solution.
     NoSolution,
 }
 
+/// What a MIP found.
 #[derive(Debug, Clone)]
 pub struct MipResult {
+    /// How it ended.
     pub status: MipStatus,
+    /// HiGHS's objective value of its plan (infinite without one).
     pub objective: f64,
     /// A valid lower bound on the restricted problem (the LP value for `relax`).
     pub bound: f64,
@@ -53,7 +159,7 @@ pub fn solve_sub(
     sub: &Sub,
     start: Option<&[u32]>,
     opt: &MipOptions,
-) -> Result<MipResult, String> {
+) -> Result<MipResult, MipError> {
     let dims = p.dims();
     let nh = sub.hubs.len();
     let integer = !opt.relax;
@@ -171,17 +277,15 @@ pub fn solve_sub(
         }
     }
     let ncols = pb.num_cols();
-    let mut model = pb
-        .try_optimise(Sense::Minimise)
-        .map_err(|e| format!("HiGHS rejected the model: {e:?}"))?;
-    let set = |model: &mut highs::Model, k: &str, v: OptVal| -> Result<(), String> {
+    let mut model = pb.try_optimise(Sense::Minimise).map_err(MipError::Model)?;
+    let set = |model: &mut highs::Model, k: &'static str, v: OptVal| -> Result<(), MipError> {
         let r = match v {
             OptVal::I(i) => model.try_set_option(k, i),
             OptVal::F(f) => model.try_set_option(k, f),
             OptVal::B(b) => model.try_set_option(k, b),
             OptVal::S(t) => model.try_set_option(k, t),
         };
-        r.map_err(|e| format!("HiGHS option {k}: {e:?}"))
+        r.map_err(|_| MipError::Option(k))
     };
     // threads = 1 everywhere: HiGHS rejects a changed thread count on one OS thread, and
     // parallelism comes from rayon across sub-problems.
@@ -225,11 +329,9 @@ pub fn solve_sub(
         }
         model
             .try_set_solution(Some(&cols), None, None, None)
-            .map_err(|e| format!("HiGHS warm start: {e:?}"))?;
+            .map_err(MipError::WarmStart)?;
     }
-    let solved = model
-        .try_solve()
-        .map_err(|e| format!("HiGHS failed: {e:?}"))?;
+    let solved = model.try_solve().map_err(MipError::Solve)?;
     let status = solved.status();
     let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let mut bound = if integer {
@@ -262,7 +364,7 @@ pub fn solve_sub(
                 MipStatus::NoSolution
             }
         }
-        other => return Err(format!("HiGHS ended with status {other:?}")),
+        other => return Err(MipError::Status(other)),
     };
     if !integer {
         // Only an optimal LP value is a bound.
@@ -295,7 +397,7 @@ pub fn solve_sub(
     for (i, arcs) in sub.arcs.iter().enumerate() {
         let k = (0..arcs.len())
             .max_by(|&a, &b| cols[x[i][a].index()].total_cmp(&cols[x[i][b].index()]))
-            .ok_or_else(|| "a unit without arcs in the sub-problem".to_string())?;
+            .ok_or(MipError::NoArcs(i))?;
         assign.push(sub.hubs[arcs[k].0 as usize] as u32);
     }
     Ok(MipResult {

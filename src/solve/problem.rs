@@ -12,12 +12,15 @@ use thiserror::Error;
 /// How many hubs may open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HubCount {
+    /// Any number.
     Free,
+    /// Exactly this many.
     Exact(usize),
     /// Inclusive range.
     Range(usize, usize),
 }
 
+/// Something to bundle: a facility's contracts, a demand point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
     /// Shown in diagnostics ("facility F012 世田谷小学校").
@@ -28,14 +31,18 @@ pub struct Unit {
     pub xy: Option<[f64; 2]>,
 }
 
+/// A candidate hub: a bundle's centre, a facility to open.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hub {
+    /// Shown in diagnostics.
     pub name: String,
+    /// Paid once when the hub opens.
     pub fixed_cost: f64,
     /// One entry per load dimension; `f64::INFINITY` for no limit.
     pub capacity: Vec<f64>,
     /// Minimum load per dimension when open; 0 for none.
     pub min_load: Vec<f64>,
+    /// Planar coordinates, when costs are geometric.
     pub xy: Option<[f64; 2]>,
     /// The unit located at this hub, if any. With `Problem::hub_serves_own_unit`, an
     /// open hub must serve it.
@@ -49,46 +56,83 @@ pub enum Arcs {
     /// floored to an integer when `truncate` (the OR-Library pmedcap convention), and
     /// forbidden beyond `max_dist` when given.
     Euclidean {
+        /// Floor distances to integers.
         truncate: bool,
+        /// Pairs farther apart are forbidden.
         max_dist: Option<f64>,
     },
     /// Dense matrix, row-major by hub: `costs[h * n_units + u]`.
-    Dense { costs: Vec<f64> },
+    Dense {
+        /// The costs.
+        costs: Vec<f64>,
+    },
     /// Sparse lists: for each unit, its allowed hubs with their costs.
-    Sparse { per_unit: Vec<Vec<(u32, f64)>> },
+    Sparse {
+        /// (hub, cost) for each unit.
+        per_unit: Vec<Vec<(u32, f64)>>,
+    },
 }
 
+/// One instance of the bundling problem (immutable once built).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// Shown in progress messages and reports.
     pub name: String,
     /// Names of the load dimensions, for messages ("labour hours", "value yen").
     pub dim_names: Vec<String>,
+    /// The units.
     pub units: Vec<Unit>,
+    /// The candidate hubs.
     pub hubs: Vec<Hub>,
+    /// Allowed (unit, hub) pairs and their costs.
     pub arcs: Arcs,
+    /// How many hubs may open.
     pub hub_count: HubCount,
+    /// An open hub must serve its own unit.
     pub hub_serves_own_unit: bool,
 }
 
+/// Why data make no problem.
 #[derive(Debug, Error, PartialEq)]
 pub enum ProblemError {
     #[error("unit {unit} has {got} load values; the problem has {want} dimensions")]
+    /// A unit's load has the wrong number of dimensions.
     UnitDims {
+        /// The unit.
         unit: usize,
+        /// Values given.
         got: usize,
+        /// Dimensions of the problem.
         want: usize,
     },
     #[error("hub {hub} has {got} capacity or minimum values; the problem has {want} dimensions")]
-    HubDims { hub: usize, got: usize, want: usize },
-    #[error("unit {unit}: load, cost or coordinate is not a finite number")]
-    NotFinite { unit: usize },
-    #[error("arc of unit {unit} names hub {hub}, but there are {hubs} hubs")]
-    BadHub {
-        unit: usize,
+    /// A hub's capacity or minimum has the wrong number of dimensions.
+    HubDims {
+        /// The hub.
         hub: usize,
+        /// Values given.
+        got: usize,
+        /// Dimensions of the problem.
+        want: usize,
+    },
+    #[error("unit {unit}: load, cost or coordinate is not a finite number")]
+    /// A number is not finite.
+    NotFinite {
+        /// The unit.
+        unit: usize,
+    },
+    #[error("arc of unit {unit} names hub {hub}, but there are {hubs} hubs")]
+    /// An arc names a hub that does not exist.
+    BadHub {
+        /// The unit.
+        unit: usize,
+        /// The hub it names.
+        hub: usize,
+        /// Hubs in the problem.
         hubs: usize,
     },
     #[error("{0}")]
+    /// Any other inconsistency, in words.
     Shape(String),
 }
 
@@ -187,8 +231,23 @@ impl Problem {
         })
     }
 
+    /// Number of load dimensions.
     pub fn dims(&self) -> usize {
         self.dim_names.len()
+    }
+
+    /// Total load of every unit in dimension `d`.
+    pub fn total_load(&self, d: usize) -> f64 {
+        self.units.iter().map(|u| u.load[d]).sum()
+    }
+
+    /// The hubs' finite capacities in dimension `d`, in hub order.
+    pub fn finite_capacities(&self, d: usize) -> Vec<f64> {
+        self.hubs
+            .iter()
+            .map(|h| h.capacity[d])
+            .filter(|c| c.is_finite())
+            .collect()
     }
 
     /// Cost of serving unit `u` from hub `h`, or `None` when the pair is forbidden.
@@ -215,5 +274,6 @@ impl Problem {
 /// A plan in engine terms: the hub of every unit. Open hubs are the hubs used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Solution {
+    /// The hub of each unit.
     pub assign: Vec<u32>,
 }

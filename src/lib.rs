@@ -24,6 +24,8 @@
 //! reports (`problem` speaks to it); `bench` reads benchmark instances into it, and
 //! `generate` writes synthetic ward datasets.
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod diag;
 pub mod generate;

@@ -1,8 +1,6 @@
 //! Numbers as people read them, shared by messages, the CLI and the reports: thousands
 //! separators (`1,234,567`) and fixed decimals without a stray minus sign.
 
-#![warn(missing_docs)]
-
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

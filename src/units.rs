@@ -1,8 +1,6 @@
 //! Typed quantities. Yen, hours and kilometres never mix by accident: each is its own
 //! newtype, and only the operations that make sense between them are defined.
 
-#![warn(missing_docs)]
-
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::iter::Sum;

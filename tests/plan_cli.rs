@@ -315,3 +315,37 @@ fn a_formula_looking_name_is_written_as_text() {
     );
     assert!(names.iter().all(|n| !n.starts_with('=')), "{names:?}");
 }
+
+#[test]
+fn plan_xlsx_holds_every_sheet_and_each_bundle_adds_up_to_bundles_csv() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = plan_into(&out, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (head, rows) = read_csv(&out.join("bundles.csv"));
+    let id = head.iter().position(|h| h == "bundle_id").unwrap();
+    let value = head.iter().position(|h| h == "value_jpy").unwrap();
+    let mut wb: Xlsx<_> = open_workbook(out.join("plan.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    let mut want = vec!["概要".to_string(), "包括契約".into(), "割当".into()];
+    want.extend(rows.iter().map(|r| format!("業務一覧 {}", &r[id])));
+    want.push("前提".into());
+    assert_eq!(names, want);
+    for r in &rows {
+        let sheet = wb.worksheet_range(&format!("業務一覧 {}", &r[id])).unwrap();
+        // The last row is the total; its last cell the bundle's annual value.
+        let (h, w) = sheet.get_size();
+        let total = sheet.get_value(((h - 1) as u32, (w - 1) as u32));
+        let expect: f64 = r[value].parse().unwrap();
+        assert_eq!(total, Some(&Data::Float(expect)), "bundle {}", &r[id]);
+        assert_eq!(
+            sheet.get_value(((h - 1) as u32, 0)),
+            Some(&Data::String("合計 Total".into()))
+        );
+    }
+    // The assignments sheet has every service line once.
+    let (_, lines) = read_csv(&out.join("assignments.csv"));
+    let a = wb.worksheet_range("割当").unwrap();
+    assert_eq!(a.get_size().0, lines.len() + 1);
+}

@@ -3,8 +3,6 @@
 //! best-known tables. They turn files into `solve::Problem`s; the engine never sees a
 //! file format.
 
-#![warn(missing_docs)]
-
 pub mod generate;
 pub mod read;
 

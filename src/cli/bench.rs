@@ -34,7 +34,7 @@ pub struct BenchArgs {
     pub threads: usize,
     /// auto, exact or heuristic.
     #[arg(long, default_value = "auto")]
-    pub mode: String,
+    pub mode: Mode,
     /// Relative gap at which a run stops as optimal.
     #[arg(long, default_value_t = 1e-6)]
     pub gap: f64,
@@ -70,12 +70,7 @@ fn run_inner(args: BenchArgs) -> Result<ExitCode> {
         Some(f) => Some(f.parse().map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let mode = match args.mode.as_str() {
-        "auto" => Mode::Auto,
-        "exact" => Mode::Exact,
-        "heuristic" => Mode::Heuristic,
-        m => anyhow::bail!("unknown mode '{m}' (auto, exact or heuristic)"),
-    };
+    let mode = args.mode;
     let mut table: HashMap<String, f64> = HashMap::new();
     for p in &args.best_known {
         table.extend(best_known(p).with_context(|| format!("reading {}", p.display()))?);

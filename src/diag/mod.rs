@@ -2,8 +2,6 @@
 //! every check (`validate`) reports, its `Severity`, and the table of stable codes.
 //! Both layers depend on this module and neither on the other for it.
 
-#![warn(missing_docs)]
-
 pub mod codes;
 mod diagnostic;
 

@@ -2,8 +2,6 @@
 //! figure it draws from lives in a preset file (`setagaya.toml`, embedded) with its
 //! unit and source; this module only turns the preset and a seed into a `Dataset`.
 
-#![warn(missing_docs)]
-
 mod contracts;
 mod place;
 mod preset;

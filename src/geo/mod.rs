@@ -3,8 +3,6 @@
 //! of one visiting round (nearest neighbour + 2-opt). Road distances by site and the
 //! travel model live in `ward`.
 
-#![warn(missing_docs)]
-
 use geo::{ConvexHull, Distance, Haversine, MultiPoint, Point};
 
 /// Great-circle distance in km.

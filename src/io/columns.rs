@@ -3,6 +3,7 @@
 //! 直営 or 随意契約 where it says `direct` or `negotiated`. Read from a file or from the
 //! copy embedded in the binary; headers are compared after `header_key` folding.
 
+use super::trades::{line_of, read_model_text};
 use super::values::halfwidth;
 use crate::diag::{codes, Diagnostic};
 use serde::Deserialize;
@@ -67,17 +68,14 @@ impl Aliases {
     pub fn read(path: Option<&Path>) -> Result<Aliases, Vec<Diagnostic>> {
         match path {
             None => Ok(Aliases::embedded()),
-            Some(p) => match std::fs::read(p) {
-                Ok(bytes) => Aliases::parse(&super::decode::decode(&bytes).text, p),
-                Err(e) => Err(vec![Diagnostic::new(
-                    codes::UNREADABLE_FILE,
+            Some(p) => Aliases::parse(
+                &read_model_text(
                     p,
-                    None,
-                    None,
-                    format!("cannot read the column alias table: {e}"),
+                    "the column alias table",
                     "give --models a folder holding columns.toml, or remove the file to use the built-in table",
-                )]),
-            },
+                )?,
+                p,
+            ),
         }
     }
 
@@ -177,14 +175,6 @@ impl Aliases {
         v.sort();
         v
     }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! becomes a coded `Diagnostic` with file, line and column; no reader panics, whatever
 //! the bytes.
 
-#![warn(missing_docs)]
-
 pub mod columns;
 mod dataset;
 pub mod decode;

@@ -19,20 +19,34 @@ struct TradesFile {
 pub fn read_trades(path: Option<&Path>) -> Result<TradeCatalogue, Vec<Diagnostic>> {
     match path {
         None => parse_trades(EMBEDDED_TRADES, Path::new("<embedded>/models/trades.toml")),
-        Some(p) => match std::fs::read(p) {
-            Ok(bytes) => {
-                let text = super::decode::decode(&bytes).text;
-                parse_trades(&text, p)
-            }
-            Err(e) => Err(vec![Diagnostic::new(
-                codes::UNREADABLE_FILE,
+        Some(p) => parse_trades(
+            &read_model_text(
                 p,
-                None,
-                None,
-                format!("cannot read the trade catalogue: {e}"),
+                "the trade catalogue",
                 "give --models a folder holding trades.toml, or leave --models out to use the built-in catalogue",
-            )]),
-        },
+            )?,
+            p,
+        ),
+    }
+}
+
+/// The text of a model file (any encoding the dataset readers take), or the coded
+/// diagnostic saying why it cannot be read; `what` and `action` word the message.
+pub(super) fn read_model_text(
+    path: &Path,
+    what: &str,
+    action: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(super::decode::decode(&bytes).text),
+        Err(e) => Err(vec![Diagnostic::new(
+            codes::UNREADABLE_FILE,
+            path,
+            None,
+            None,
+            format!("cannot read {what}: {e}"),
+            action,
+        )]),
     }
 }
 
@@ -78,7 +92,8 @@ pub fn parse_trades(text: &str, file: &Path) -> Result<TradeCatalogue, Vec<Diagn
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+/// The 1-based line of byte `offset` in `text`.
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')

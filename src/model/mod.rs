@@ -3,8 +3,6 @@
 //! read by `io`, checked by `validate` and resolved into a `ward::Ward` (keys become
 //! indices) for planning. No I/O here.
 
-#![warn(missing_docs)]
-
 use crate::units::{Hours, Km, Yen};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -4,8 +4,6 @@
 //! call `plan` (the latter through `sweep`); writing files is `report`'s job, called by
 //! the CLI.
 
-#![warn(missing_docs)]
-
 mod accounts;
 mod diagnose;
 pub mod sweep;
@@ -89,6 +87,19 @@ pub struct Plan<'a> {
     pub total_seconds: f64,
 }
 
+/// The engine's mode for the scenario's `[solver] mode`. The scenario keeps its own word
+/// for it (`scenario` sits below the engine and knows nothing of it, as with the bundle
+/// count); this is the one place the two meet. `matome bench`, which has no scenario,
+/// parses `solve::Mode` directly, and reports print `Mode::name`.
+pub fn engine_mode(m: crate::scenario::SolverMode) -> Mode {
+    use crate::scenario::SolverMode;
+    match m {
+        SolverMode::Auto => Mode::Auto,
+        SolverMode::Exact => Mode::Exact,
+        SolverMode::Heuristic => Mode::Heuristic,
+    }
+}
+
 /// Why a scenario has no plan.
 #[derive(Debug, Error)]
 pub enum PlanError {
@@ -135,11 +146,7 @@ pub fn plan<'a>(
         rel_gap: scenario.solver.rel_gap,
         seed: scenario.solver.seed,
         threads: scenario.solver.threads,
-        mode: match scenario.solver.mode {
-            crate::scenario::SolverMode::Auto => Mode::Auto,
-            crate::scenario::SolverMode::Exact => Mode::Exact,
-            crate::scenario::SolverMode::Heuristic => Mode::Heuristic,
-        },
+        mode: engine_mode(scenario.solver.mode),
         progress,
     };
     let report = match solve::solve(&built.problem, stop, &params) {
@@ -184,11 +191,7 @@ pub fn plan<'a>(
             Status::Optimal => "within target gap",
             Status::Feasible => "feasible",
         },
-        mode: match report.mode {
-            Mode::Exact => "exact",
-            Mode::Heuristic => "heuristic",
-            Mode::Auto => "auto",
-        },
+        mode: report.mode.name(),
         seconds: report.seconds,
     };
     Ok(Plan {

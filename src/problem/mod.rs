@@ -4,8 +4,6 @@
 //! which unit-hub pairs are allowed (trade groups, area, distance) and what they cost.
 //! No formats here; `report` writes what `bundles` returns.
 
-#![warn(missing_docs)]
-
 mod bundles;
 mod hubs;
 mod units;

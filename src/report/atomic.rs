@@ -22,6 +22,9 @@ pub enum OutputError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The plan workbook could not be made (nothing is written).
+    #[error("plan.xlsx: {0}")]
+    Workbook(#[from] super::workbook::WorkbookError),
     /// The output path is a file.
     #[error("{0} exists and is not a folder; choose another --out")]
     NotADirectory(PathBuf),

@@ -1,16 +1,15 @@
 //! Everything `matome plan` writes: bundles.csv, assignments.csv, summary.json,
-//! bundles.geojson, report.html (inline SVG map and charts) and report.md. Files are
+//! bundles.geojson, report.html (inline SVG map and charts), report.md and plan.xlsx. Files are
 //! written into a temporary folder beside the target and renamed into place when all
 //! are complete, so a failed run never leaves a half-written file. Only summary.json
 //! holds timings (under `timing`), so two runs with one seed differ nowhere else.
-
-#![warn(missing_docs)]
 
 mod atomic;
 pub mod comparison;
 mod geojson;
 mod html;
 mod markdown;
+mod plan_xlsx;
 mod summary;
 mod svg;
 mod tables;
@@ -22,8 +21,9 @@ use crate::plan::Plan;
 use std::path::{Path, PathBuf};
 
 /// The files of one plan, in the order they are listed to the user.
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 7] = [
     "report.html",
+    "plan.xlsx",
     "report.md",
     "summary.json",
     "bundles.csv",
@@ -31,22 +31,23 @@ pub const FILES: [&str; 6] = [
     "bundles.geojson",
 ];
 
-/// Renders every output of a plan in memory: (file name, bytes).
-pub fn render(plan: &Plan) -> Vec<(&'static str, Vec<u8>)> {
-    vec![
+/// Renders every output of a plan in memory: (file name, bytes), in `FILES` order.
+pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
+    Ok(vec![
         ("report.html", html::render(plan).into_bytes()),
+        ("plan.xlsx", plan_xlsx::render(plan)?),
         ("report.md", markdown::render(plan).into_bytes()),
         ("summary.json", summary::render(plan).into_bytes()),
         ("bundles.csv", tables::bundles_csv(plan)),
         ("assignments.csv", tables::assignments_csv(plan)),
         ("bundles.geojson", geojson::render(plan).into_bytes()),
-    ]
+    ])
 }
 
 /// Renders and writes a plan into `out_dir`, refusing any place inside `dataset_dir`.
 pub fn write(plan: &Plan, dataset_dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     ensure_outside(dataset_dir, out_dir)?;
-    write_files(out_dir, &render(plan))
+    write_files(out_dir, &render(plan)?)
 }
 
 /// Escapes text for HTML and SVG.

@@ -7,7 +7,7 @@
 //! The plan and comparison reports describe their sheets with [`Sheet`]; this module
 //! only knows cells and formats.
 
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use thiserror::Error;
 
 /// One cell's value and how Excel should show it.
@@ -166,6 +166,14 @@ fn grouped(v: f64, decimals: usize) -> String {
 /// atomically next to the other reports).
 pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
     let mut wb = Workbook::new();
+    // A fixed creation date: two runs with one seed give the same bytes (the writer
+    // would otherwise stamp the wall clock into docProps/core.xml); when a plan ran is
+    // in summary.json.
+    wb.set_properties(
+        &DocProperties::new()
+            .set_author("matome")
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
     let f = Formats::new();
     let mut taken: Vec<String> = Vec::new();
     for sheet in sheets {

@@ -3,8 +3,6 @@
 //! valid scenario; an unknown key is an error naming the key and the file. Sweeps
 //! (many scenarios from one file) live in `sweep`.
 
-#![warn(missing_docs)]
-
 pub mod sweep;
 
 use serde::{Deserialize, Serialize};

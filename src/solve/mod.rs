@@ -13,8 +13,6 @@
 //! verifies the returned plan. Operators: [`local`], [`vns`], [`lns`], [`ils`],
 //! [`alloc`] (the GAP step), [`lagr`] (the bound), over [`mip`] (HiGHS).
 
-#![warn(missing_docs)]
-
 pub mod alloc;
 pub mod alternatives;
 pub mod bound;
@@ -54,6 +52,41 @@ pub enum Mode {
     Exact,
     /// Construction, local search and LNS with sub-MIP repair.
     Heuristic,
+}
+
+impl Mode {
+    /// Every mode, in the order `--help` lists them.
+    pub const ALL: [Mode; 3] = [Mode::Auto, Mode::Exact, Mode::Heuristic];
+
+    /// The mode's name on the command line, in scenarios and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Auto => "auto",
+            Mode::Exact => "exact",
+            Mode::Heuristic => "heuristic",
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A mode name that is none of `auto`, `exact`, `heuristic`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown solver mode '{0}' (auto, exact or heuristic)")]
+pub struct UnknownMode(pub String);
+
+impl std::str::FromStr for Mode {
+    type Err = UnknownMode;
+    fn from_str(s: &str) -> Result<Mode, UnknownMode> {
+        Mode::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownMode(s.to_string()))
+    }
 }
 
 /// A progress message for the caller's display (never printed by the engine).

@@ -4,8 +4,6 @@
 //! reading, in `io`, with codes from the same table (`diag::codes`). Everything is
 //! reported at once.
 
-#![warn(missing_docs)]
-
 mod checks;
 mod summary;
 

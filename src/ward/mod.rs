@@ -7,8 +7,6 @@
 //! above this layer (`problem`, `plan`, `report`) never looks an id up and never
 //! re-checks what validation has checked.
 
-#![warn(missing_docs)]
-
 mod travel;
 
 pub use travel::{round_trips_km, Site, Travel};

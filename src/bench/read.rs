@@ -18,16 +18,19 @@ pub enum Format {
     Sscflp,
 }
 
+/// A format name that is none of pmedcap, lorena-senne, sscflp (or their aliases).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown format '{0}' (expected pmedcap, lorena-senne or sscflp)")]
+pub struct UnknownFormat(pub String);
+
 impl std::str::FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Format, String> {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Format, UnknownFormat> {
         match s.to_ascii_lowercase().as_str() {
             "pmedcap" | "orlib-cpmp" | "oc" => Ok(Format::Pmedcap),
             "lorena" | "lorena-senne" | "stefanello" | "cpmp" => Ok(Format::LorenaSenne),
             "sscflp" | "holmberg" => Ok(Format::Sscflp),
-            _ => Err(format!(
-                "unknown format '{s}' (expected pmedcap, lorena-senne or sscflp)"
-            )),
+            _ => Err(UnknownFormat(s.to_string())),
         }
     }
 }

@@ -67,7 +67,7 @@ fn fmt_opt(v: Option<f64>, digits: usize) -> String {
 
 fn run_inner(args: BenchArgs) -> Result<ExitCode> {
     let format: Option<Format> = match &args.format {
-        Some(f) => Some(f.parse().map_err(anyhow::Error::msg)?),
+        Some(f) => Some(f.parse::<Format>()?),
         None => None,
     };
     let mode = args.mode;

@@ -45,11 +45,11 @@ fn summary(plan: &Plan) -> Sheet {
             Cell::text(format!("1 FTE = {fte:.0} h/年")),
         ],
         vec![
-            Cell::text("削減時間 −25 % / +25 % Freed if single contracts take 25 % less / more"),
+            Cell::text("削減時間 ±25 % Freed, band"),
             Cell::Hours(a.freed_if_contracts_25_lower),
             Cell::Hours(a.freed_if_contracts_25_higher),
             Cell::text("h/年"),
-            Cell::text("感度 sensitivity band"),
+            Cell::text("単独契約の時間 −25 % / +25 % のとき single-contract hours −25 % / +25 %"),
         ],
         vec![
             Cell::text("移動距離 Travel"),

@@ -194,7 +194,23 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
         }
         let head = row;
         let cols = sheet.header.len();
+        // Widths fit the cells; a header longer than a number column wraps instead of
+        // widening it (a bundle's matrix has two columns per trade).
+        let numeric: Vec<bool> = (0..cols)
+            .map(|c| {
+                sheet
+                    .rows
+                    .iter()
+                    .all(|r| !matches!(r.get(c), Some(Cell::Text(_))))
+            })
+            .collect();
         let mut width: Vec<usize> = vec![6; cols];
+        for cells in &sheet.rows {
+            for (c, w) in width.iter_mut().enumerate() {
+                *w = (*w).max(display_width(&shown(cells.get(c).unwrap_or(&Cell::Empty))));
+            }
+        }
+        let mut header_lines = 1;
         for (c, (ja, en)) in sheet.header.iter().enumerate() {
             let label = if en.is_empty() || en == ja {
                 ja.clone()
@@ -202,12 +218,24 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
                 format!("{ja}\n{en}")
             };
             ws.write_string_with_format(head, c as u16, &label, &f.header)?;
-            width[c] = width[c].max(display_width(ja)).max(display_width(en));
+            let longest = display_width(ja).max(display_width(en));
+            width[c] = if numeric[c] {
+                width[c].max(longest.min(14))
+            } else {
+                width[c].max(longest)
+            }
+            .min(58);
+            let lines: usize = label
+                .lines()
+                .map(|l| display_width(l).div_ceil(width[c] + 1).max(1))
+                .sum();
+            header_lines = header_lines.max(lines);
         }
-        ws.set_row_height(head, 30)?;
+        ws.set_row_height(head, 15.0 * header_lines as f64)?;
+        let mut row = head;
         for cells in &sheet.rows {
             row += 1;
-            for (c, w) in width.iter_mut().enumerate() {
+            for c in 0..cols {
                 let cell = cells.get(c).unwrap_or(&Cell::Empty);
                 let (r, col) = (row, c as u16);
                 match cell {
@@ -231,13 +259,20 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
                         ws.write_number_with_format(r, col, *v, &f.number)?;
                     }
                 }
-                *w = (*w).max(display_width(&shown(cell)));
             }
         }
         for (c, w) in width.iter().enumerate() {
             ws.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
         }
+        // Printed (or turned into a PDF for a council file): A4 landscape, one page
+        // wide (two for wide matrices, whose text is unreadable at one), the header
+        // repeated on every page.
+        let pages_wide = if cols > 12 { 2 } else { 1 };
+        ws.set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(pages_wide, 0);
         if cols > 0 {
+            ws.set_repeat_rows(head, head)?;
             ws.set_freeze_panes(head + 1, 0)?;
             ws.autofilter(head, 0, row.max(head), cols as u16 - 1)?;
         }

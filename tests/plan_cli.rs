@@ -349,3 +349,44 @@ fn plan_xlsx_holds_every_sheet_and_each_bundle_adds_up_to_bundles_csv() {
     let a = wb.worksheet_range("割当").unwrap();
     assert_eq!(a.get_size().0, lines.len() + 1);
 }
+
+/// LibreOffice (Debian's libreoffice-calc, which `.ci/run` installs) opens plan.xlsx and
+/// prints it to PDF without error; skipped with a message where it is not installed.
+#[test]
+fn libreoffice_opens_plan_xlsx() {
+    let Some(office) = ["libreoffice", "soffice"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!("skipped: libreoffice is not installed (apt-get install libreoffice-calc)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = plan_into(&out, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let pdf_dir = tmp.path().join("pdf");
+    // A profile of its own, so a running office or another test does not interfere.
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        tmp.path().join("lo").display()
+    );
+    let o = Command::new(office)
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            pdf_dir.to_str().unwrap(),
+            out.join("plan.xlsx").to_str().unwrap(),
+        ])
+        .output()
+        .expect("run libreoffice");
+    assert!(o.status.success(), "{}", text(&o));
+    let pdf = std::fs::read(pdf_dir.join("plan.pdf")).unwrap_or_default();
+    assert!(pdf.starts_with(b"%PDF"), "no PDF: {}", text(&o));
+    assert!(pdf.len() > 10_000, "PDF of {} bytes", pdf.len());
+}

@@ -373,7 +373,7 @@ fn libreoffice_opens_plan_xlsx() {
         "-env:UserInstallation=file://{}",
         tmp.path().join("lo").display()
     );
-    let o = Command::new(office)
+    let mut child = Command::new(office)
         .args([
             profile.as_str(),
             "--headless",
@@ -383,8 +383,20 @@ fn libreoffice_opens_plan_xlsx() {
             pdf_dir.to_str().unwrap(),
             out.join("plan.xlsx").to_str().unwrap(),
         ])
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("run libreoffice");
+    // Never let a stuck office hang the suite: two minutes, then fail.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("libreoffice did not finish converting plan.xlsx within 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let pdf = std::fs::read(pdf_dir.join("plan.pdf")).unwrap_or_default();
     assert!(pdf.starts_with(b"%PDF"), "no PDF: {}", text(&o));

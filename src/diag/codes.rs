@@ -17,6 +17,8 @@ pub const DUPLICATE_COLUMN: &str = "E0005";
 pub const ENCODING_REPLACED: &str = "W0006";
 /// A file has a header but no rows.
 pub const EMPTY_FILE: &str = "W0007";
+/// A worksheet's header row has merged cells.
+pub const MERGED_HEADER: &str = "E0008";
 
 // Facilities.
 /// Two facilities share a facility_id.
@@ -105,6 +107,7 @@ pub const ALL: &[(&str, &str)] = &[
         "some bytes are neither UTF-8 nor Shift_JIS/CP932",
     ),
     (EMPTY_FILE, "a file has a header but no rows"),
+    (MERGED_HEADER, "a worksheet's header row has merged cells"),
     (DUPLICATE_FACILITY_ID, "two facilities share a facility_id"),
     (LAT_LON_RANGE, "latitude or longitude out of range"),
     (FACILITY_FAR_OUT, "a facility lies far from all the others"),

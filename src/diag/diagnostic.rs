@@ -26,6 +26,8 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// The column (header name) at fault, when one is.
     pub column: Option<String>,
+    /// The cell as a spreadsheet names it (`D12`), for rows read from a workbook.
+    pub cell: Option<String>,
     /// What is wrong, with the value.
     pub message: String,
     /// What to do about it.
@@ -54,6 +56,7 @@ impl Diagnostic {
             file: file.to_path_buf(),
             line,
             column: column.map(str::to_string),
+            cell: None,
             message: message.into(),
             action: action.into(),
         }
@@ -72,7 +75,9 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{level}[{}] {}", self.code, self.file.display())?;
-        if let Some(line) = self.line {
+        if let Some(cell) = &self.cell {
+            write!(f, " {cell}")?;
+        } else if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(col) = &self.column {

@@ -66,6 +66,9 @@ pub struct ReadOutcome {
     pub lines: RowLines,
     /// The folder read, so later checks can name its files.
     pub dir: Option<std::path::PathBuf>,
+    /// Where each table was read, as messages name it (`facilities.csv`, or
+    /// `ward.xlsx [施設]`), by file constant (`FACILITIES`, …).
+    pub sources: std::collections::HashMap<&'static str, std::path::PathBuf>,
 }
 
 /// Where each row kept was read: 1-based physical line numbers, by file.
@@ -99,39 +102,150 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
         ..ReadOutcome::default()
     };
     let d = &mut out.diagnostics;
-    if !dir.is_dir() {
+    let is_workbook = dir.is_file()
+        && dir
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !dir.is_dir() && !is_workbook {
         d.push(Diagnostic::new(
             codes::MISSING_FILE,
             dir,
             None,
             None,
             "the dataset folder does not exist or is not a folder",
-            "give the path of a folder holding facilities.csv, service_lines.csv and contracts.csv",
+            "give the path of a folder holding facilities.csv, service_lines.csv and contracts.csv (or .xlsx), or of one workbook with a sheet per table",
         ));
         out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
         return out;
     }
-    match read_table(&dir.join(FACILITIES), aliases, FACILITY_COLUMNS, true, d) {
-        Some(t) => facilities(&t, &mut out.dataset, &mut out.lines, d),
+    let sheets = if is_workbook {
+        match super::xlsx::sheet_names(dir) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                d.push(*e);
+                out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
+                return out;
+            }
+        }
+    } else {
+        None
+    };
+    let src = Source {
+        dir,
+        sheets: sheets.as_deref(),
+        aliases,
+    };
+    match src.table(FACILITIES, FACILITY_COLUMNS, true, d) {
+        Some(t) => {
+            out.sources.insert(FACILITIES, t.file.clone());
+            facilities(&t, &mut out.dataset, &mut out.lines, d)
+        }
         None => out.lines.unusable.push(FACILITIES),
     }
-    match read_table(&dir.join(LINES), aliases, LINE_COLUMNS, true, d) {
-        Some(t) => service_lines(&t, &mut out.dataset, &mut out.lines, d),
+    match src.table(LINES, LINE_COLUMNS, true, d) {
+        Some(t) => {
+            out.sources.insert(LINES, t.file.clone());
+            service_lines(&t, &mut out.dataset, &mut out.lines, d)
+        }
         None => out.lines.unusable.push(LINES),
     }
-    match read_table(&dir.join(CONTRACTS), aliases, CONTRACT_COLUMNS, true, d) {
-        Some(t) => contracts(&t, &mut out.dataset, &mut out.lines, d),
+    match src.table(CONTRACTS, CONTRACT_COLUMNS, true, d) {
+        Some(t) => {
+            out.sources.insert(CONTRACTS, t.file.clone());
+            contracts(&t, &mut out.dataset, &mut out.lines, d)
+        }
         None => out.lines.unusable.push(CONTRACTS),
     }
-    match read_table(&dir.join(DEPOTS), aliases, DEPOT_COLUMNS, false, d) {
-        Some(t) => depots(&t, &mut out.dataset, &mut out.lines, d),
+    match src.table(DEPOTS, DEPOT_COLUMNS, false, d) {
+        Some(t) => {
+            out.sources.insert(DEPOTS, t.file.clone());
+            depots(&t, &mut out.dataset, &mut out.lines, d)
+        }
         None => out.lines.unusable.push(DEPOTS),
     }
-    match read_table(&dir.join(TRAVEL), aliases, TRAVEL_COLUMNS, false, d) {
-        Some(t) => travel(&t, &mut out.dataset, &mut out.lines, d),
+    match src.table(TRAVEL, TRAVEL_COLUMNS, false, d) {
+        Some(t) => {
+            out.sources.insert(TRAVEL, t.file.clone());
+            travel(&t, &mut out.dataset, &mut out.lines, d)
+        }
         None => out.lines.unusable.push(TRAVEL),
     }
     out
+}
+
+/// Where a dataset's tables come from: a folder of CSV (or .xlsx) files, or one
+/// workbook with a sheet per table.
+struct Source<'a> {
+    dir: &'a Path,
+    /// The workbook's sheets when `dir` is a workbook.
+    sheets: Option<&'a [String]>,
+    aliases: &'a Aliases,
+}
+
+impl Source<'_> {
+    /// Reads the table of file `name` (`facilities.csv`, …): the CSV when it exists,
+    /// else `facilities.xlsx` (its first sheet), else the sheet of the one workbook.
+    fn table(
+        &self,
+        name: &'static str,
+        required: &[&str],
+        required_file: bool,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<Table> {
+        let stem = name.trim_end_matches(".csv");
+        if let Some(sheets) = self.sheets {
+            let wanted = super::xlsx::SHEETS
+                .iter()
+                .find(|(t, _)| *t == stem)
+                .map_or(&[][..], |(_, n)| *n);
+            let found = sheets.iter().find(|s| {
+                wanted
+                    .iter()
+                    .any(|w| super::columns::header_key(s) == super::columns::header_key(w))
+            });
+            return match found {
+                Some(sheet) => {
+                    super::xlsx::read_sheet(self.dir, sheet, stem, self.aliases, required, d)
+                }
+                None => {
+                    if required_file {
+                        d.push(Diagnostic::new(
+                            codes::MISSING_FILE,
+                            self.dir,
+                            None,
+                            None,
+                            format!("the workbook has no sheet named {}", wanted.join(" or ")),
+                            format!(
+                                "add a sheet named {} (sheets: {})",
+                                wanted.join(" or "),
+                                sheets.join(", ")
+                            ),
+                        ));
+                    }
+                    None
+                }
+            };
+        }
+        let csv = self.dir.join(name);
+        let book = self.dir.join(format!("{stem}.xlsx"));
+        if !csv.exists() && book.is_file() {
+            let first = match super::xlsx::sheet_names(&book) {
+                Ok(s) => s.into_iter().next(),
+                Err(e) => {
+                    d.push(*e);
+                    return None;
+                }
+            };
+            return match first {
+                Some(sheet) => {
+                    super::xlsx::read_sheet(&book, &sheet, stem, self.aliases, required, d)
+                }
+                None => None,
+            };
+        }
+        read_table(&csv, self.aliases, required, required_file, d)
+    }
 }
 
 const OPERATORS: &[(&str, Operator)] = &[

@@ -9,6 +9,7 @@ pub mod table;
 mod trades;
 pub mod values;
 mod write;
+pub mod xlsx;
 
 pub use dataset::{
     read_dataset, read_dataset_with, ReadOutcome, RowLines, CONTRACTS, DEPOTS, FACILITIES, LINES,

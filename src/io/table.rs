@@ -19,8 +19,10 @@ pub struct Table {
     headers: HashMap<String, String>,
     /// The alias table, for values (直営 → direct).
     aliases: Aliases,
-    /// Each data row with its 1-based physical line.
+    /// Each data row with its 1-based physical line (its row number in a worksheet).
     pub rows: Vec<(usize, csv::StringRecord)>,
+    /// Read from a worksheet: diagnostics name the cell.
+    cells: bool,
 }
 
 /// Reads `path`. `None` when the file cannot be used at all (missing, unreadable or a
@@ -108,61 +110,16 @@ pub fn read_table(
         .and_then(|s| s.to_str())
         .unwrap_or_default()
         .to_string();
-    let mut columns = HashMap::new();
-    let mut headers: HashMap<String, String> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        let written = name.trim().trim_start_matches('\u{FEFF}').trim();
-        if written.is_empty() {
-            continue;
-        }
-        let key = aliases.column(&table, written);
-        if columns.insert(key.clone(), i).is_some() {
-            let first = headers.get(&key).cloned().unwrap_or_default();
-            let msg = if first == written {
-                format!("column '{key}' appears more than once in the header")
-            } else {
-                format!("columns '{first}' and '{written}' both mean '{key}'")
-            };
-            diags.push(Diagnostic::new(
-                codes::DUPLICATE_COLUMN,
-                path,
-                Some(header_line),
-                Some(&key),
-                msg,
-                "delete or rename one of the two columns",
-            ));
-        } else {
-            headers.insert(key, written.to_string());
-        }
-    }
-    let missing: Vec<&str> = required_columns
-        .iter()
-        .copied()
-        .filter(|c| !columns.contains_key(*c))
-        .collect();
-    for col in &missing {
-        diags.push(Diagnostic::new(
-            codes::MISSING_COLUMN,
-            path,
-            Some(header_line),
-            Some(col),
-            format!("required column '{col}' is missing from the header"),
-            {
-                let other = aliases.names_of(&table, col);
-                if other.is_empty() {
-                    format!("add a column named '{col}' (header names are case-insensitive)")
-                } else {
-                    format!(
-                        "add a column named '{col}' or {} (header names are case-insensitive)",
-                        other.join(", ")
-                    )
-                }
-            },
-        ));
-    }
-    if !missing.is_empty() {
-        return None;
-    }
+    let names: Vec<&str> = header.iter().collect();
+    let (columns, headers) = map_header(
+        path,
+        &table,
+        aliases,
+        &names,
+        header_line,
+        required_columns,
+        diags,
+    )?;
     let width = header.len();
     let mut rows = Vec::new();
     for rec in records {
@@ -204,6 +161,7 @@ pub fn read_table(
         headers,
         aliases: aliases.clone(),
         rows,
+        cells: false,
     })
 }
 
@@ -217,6 +175,93 @@ fn csv_error(path: &Path, e: &csv::Error, lines: &LineIndex, diags: &mut Vec<Dia
         format!("the row cannot be read as CSV: {e}"),
         "check the quoting of this row",
     ));
+}
+
+/// Maps a header row to columns through the alias table: column → index and column →
+/// header as written. `None` (after reporting) when a required column is missing.
+/// Serves the CSV reader and the workbook reader alike.
+pub(super) fn map_header(
+    path: &Path,
+    table: &str,
+    aliases: &Aliases,
+    header: &[&str],
+    header_line: usize,
+    required_columns: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(HashMap<String, usize>, HashMap<String, String>)> {
+    let mut columns = HashMap::new();
+    let mut headers: HashMap<String, String> = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        let written = name.trim().trim_start_matches('\u{FEFF}').trim();
+        if written.is_empty() {
+            continue;
+        }
+        let key = aliases.column(table, written);
+        if columns.insert(key.clone(), i).is_some() {
+            let first = headers.get(&key).cloned().unwrap_or_default();
+            let msg = if first == written {
+                format!("column '{key}' appears more than once in the header")
+            } else {
+                format!("columns '{first}' and '{written}' both mean '{key}'")
+            };
+            diags.push(Diagnostic::new(
+                codes::DUPLICATE_COLUMN,
+                path,
+                Some(header_line),
+                Some(&key),
+                msg,
+                "delete or rename one of the two columns",
+            ));
+        } else {
+            headers.insert(key, written.to_string());
+        }
+    }
+    let missing: Vec<&str> = required_columns
+        .iter()
+        .copied()
+        .filter(|c| !columns.contains_key(*c))
+        .collect();
+    for col in &missing {
+        let other = aliases.names_of(table, col);
+        let action = if other.is_empty() {
+            format!("add a column named '{col}' (header names are case-insensitive)")
+        } else {
+            format!(
+                "add a column named '{col}' or {} (header names are case-insensitive)",
+                other.join(", ")
+            )
+        };
+        diags.push(Diagnostic::new(
+            codes::MISSING_COLUMN,
+            path,
+            Some(header_line),
+            Some(col),
+            format!("required column '{col}' is missing from the header"),
+            action,
+        ));
+    }
+    missing.is_empty().then_some((columns, headers))
+}
+
+impl Table {
+    /// A table from rows read elsewhere (a worksheet): `sheet` makes diagnostics name
+    /// cells (`D12`) instead of lines.
+    pub(super) fn from_rows(
+        file: PathBuf,
+        columns: HashMap<String, usize>,
+        headers: HashMap<String, String>,
+        aliases: &Aliases,
+        rows: Vec<(usize, csv::StringRecord)>,
+    ) -> Table {
+        Table {
+            file,
+            columns,
+            headers,
+            aliases: aliases.clone(),
+            rows,
+            cells: true,
+        }
+    }
 }
 
 /// Line numbers as an editor (and Excel) shows them, whatever the line ends: CRLF
@@ -286,14 +331,15 @@ impl Row<'_> {
     /// Reports a problem with column `col` of this row.
     pub fn report(&mut self, code: &str, col: &str, msg: String, action: &str) {
         let label = self.label(col);
-        self.diags.push(Diagnostic::new(
-            code,
-            self.file,
-            Some(self.line),
-            Some(&label),
-            msg,
-            action,
-        ));
+        let mut d = Diagnostic::new(code, self.file, Some(self.line), Some(&label), msg, action);
+        if self.table.cells {
+            d.cell = self
+                .table
+                .columns
+                .get(col)
+                .map(|&i| cell_name(i, self.line));
+        }
+        self.diags.push(d);
     }
 
     /// The column as the file names it: `name`, or `施設名 (name)` when the header is
@@ -479,4 +525,17 @@ impl Row<'_> {
         }
         parsed
     }
+}
+
+/// A cell's name as a spreadsheet shows it: column index 3, row 12 → `D12`.
+pub fn cell_name(col: usize, row: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let r = (n - 1) % 26;
+        letters.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{row}", String::from_utf8(letters).unwrap_or_default())
 }

@@ -15,7 +15,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn file(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
+        self.o
+            .sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| self.dir.join(name))
     }
     fn usable(&self, name: &str) -> bool {
         !self.o.lines.unusable.contains(&name)

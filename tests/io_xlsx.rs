@@ -1,0 +1,238 @@
+//! Workbooks in: the tiny dataset as five .xlsx files and as one workbook with Japanese
+//! sheet and column names (a title row and a blank row above the header, numbers,
+//! dates and booleans stored as Excel stores them) reads as the same dataset as its CSV
+//! and gives the same plan; diagnostics name the workbook, sheet and cell; a merged
+//! header is refused.
+
+use matome::io::read_dataset;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tiny() -> PathBuf {
+    repo().join("datasets/tiny")
+}
+
+fn rows_of(file: &str) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(tiny().join(file)).unwrap();
+    let mut out = vec![r.headers().unwrap().iter().map(str::to_string).collect()];
+    out.extend(
+        r.records()
+            .map(|x| x.unwrap().iter().map(str::to_string).collect()),
+    );
+    out
+}
+
+/// Writes `rows` (header first) into a new sheet, cells typed as Excel would hold them:
+/// numbers as numbers, ISO dates as dates, true/false as booleans. `title` puts a title
+/// row and a blank row above the header; `header` replaces the header's names.
+fn sheet(
+    wb: &mut Workbook,
+    name: &str,
+    rows: &[Vec<String>],
+    title: bool,
+    header: Option<&[&str]>,
+) {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    let date = Format::new().set_num_format("yyyy/mm/dd");
+    let mut r0 = 0u32;
+    if title {
+        ws.write_string(0, 0, "令和7年度 施設台帳（世田谷区）")
+            .unwrap();
+        r0 = 2;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r0 + i as u32, c as u16);
+            if i == 0 {
+                let v = header.map_or(v.as_str(), |h| h[c as usize]);
+                ws.write_string(r, c, v).unwrap();
+            } else if let Ok(n) = v.parse::<f64>() {
+                ws.write_number(r, c, n).unwrap();
+            } else if v.len() == 10 && v.as_bytes()[4] == b'-' {
+                let d = ExcelDateTime::parse_from_str(v).unwrap();
+                ws.write_datetime_with_format(r, c, &d, &date).unwrap();
+            } else if v == "true" || v == "false" {
+                ws.write_boolean(r, c, v == "true").unwrap();
+            } else if !v.is_empty() {
+                ws.write_string(r, c, v).unwrap();
+            }
+        }
+    }
+}
+
+const TABLES: [&str; 4] = ["facilities", "service_lines", "contracts", "depots"];
+
+fn same_dataset(dir: &Path) {
+    let want = read_dataset(&tiny());
+    let got = read_dataset(dir);
+    assert!(got.diagnostics.is_empty(), "{:?}", got.diagnostics);
+    assert_eq!(got.dataset.facilities, want.dataset.facilities);
+    assert_eq!(got.dataset.lines, want.dataset.lines);
+    assert_eq!(got.dataset.contracts, want.dataset.contracts);
+    assert_eq!(got.dataset.depots, want.dataset.depots);
+}
+
+fn japanese_workbook(path: &Path) {
+    let mut wb = Workbook::new();
+    let heads: [(&str, &[&str]); 4] = [
+        (
+            "施設",
+            &[
+                "施設ID",
+                "施設名",
+                "施設種別",
+                "地域",
+                "地区",
+                "緯度",
+                "経度",
+                "延床面積",
+                "管理形態",
+            ],
+        ),
+        (
+            "業務",
+            &[
+                "業務ID",
+                "施設ID",
+                "業種",
+                "年間回数",
+                "1回あたり時間",
+                "年間委託料",
+                "契約番号",
+                "固定",
+            ],
+        ),
+        (
+            "契約",
+            &[
+                "契約番号",
+                "業者名",
+                "年間契約額",
+                "支払回数",
+                "契約方法",
+                "契約開始日",
+                "契約終了日",
+            ],
+        ),
+        ("拠点", &["拠点ID", "拠点名", "緯度", "経度"]),
+    ];
+    for (t, (name, head)) in TABLES.iter().zip(heads) {
+        sheet(
+            &mut wb,
+            name,
+            &rows_of(&format!("{t}.csv")),
+            true,
+            Some(head),
+        );
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn five_workbooks_read_as_the_csv_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    for t in TABLES {
+        let mut wb = Workbook::new();
+        sheet(
+            &mut wb,
+            "Sheet1",
+            &rows_of(&format!("{t}.csv")),
+            false,
+            None,
+        );
+        wb.save(dir.path().join(format!("{t}.xlsx"))).unwrap();
+    }
+    same_dataset(dir.path());
+}
+
+#[test]
+fn one_japanese_workbook_reads_as_the_csv_dataset_and_plans_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("ward.xlsx");
+    japanese_workbook(&book);
+    same_dataset(&book);
+    // matome plan on the workbook and on the CSV folder: the same bundles.
+    let plan = |data: &Path, out: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_matome"))
+            .args(["plan", data.to_str().unwrap(), "--models"])
+            .arg(repo().join("models"))
+            .args(["--out", out.to_str().unwrap(), "--quiet"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        fs::read(out.join("bundles.csv")).unwrap()
+    };
+    let a = plan(&book, &dir.path().join("a"));
+    let b = plan(&tiny(), &dir.path().join("b"));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn diagnostics_name_workbook_sheet_and_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("ward.xlsx");
+    let mut wb = Workbook::new();
+    let mut fac = rows_of("facilities.csv");
+    fac[3][5] = "95".into(); // F03's latitude: header on row 3 (title above), so row 6
+    let heads: &[&str] = &[
+        "施設ID",
+        "施設名",
+        "施設種別",
+        "地域",
+        "地区",
+        "緯度",
+        "経度",
+        "延床面積",
+        "管理形態",
+    ];
+    sheet(&mut wb, "施設", &fac, true, Some(heads));
+    for (t, name) in [("service_lines", "業務"), ("contracts", "契約")] {
+        sheet(&mut wb, name, &rows_of(&format!("{t}.csv")), false, None);
+    }
+    wb.save(&book).unwrap();
+    let o = read_dataset(&book);
+    let d = o
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0102")
+        .unwrap_or_else(|| panic!("{:?}", o.diagnostics));
+    assert_eq!(d.cell.as_deref(), Some("F6"));
+    assert_eq!(d.line, Some(6));
+    let shown = d.to_string();
+    assert!(shown.contains("ward.xlsx [施設] F6"), "{shown}");
+    assert!(shown.contains("緯度 (lat)"), "{shown}");
+}
+
+#[test]
+fn a_merged_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("facilities.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 0, 0, 1, "施設ID・施設名", &Format::new())
+        .unwrap();
+    ws.write_string(0, 2, "施設種別").unwrap();
+    ws.write_string(1, 0, "F01").unwrap();
+    wb.save(&path).unwrap();
+    for f in ["service_lines.csv", "contracts.csv"] {
+        fs::copy(tiny().join(f), dir.path().join(f)).unwrap();
+    }
+    let o = read_dataset(dir.path());
+    let d = o
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0008")
+        .unwrap_or_else(|| panic!("{:?}", o.diagnostics));
+    assert_eq!(d.cell.as_deref(), Some("A1"));
+    assert!(d
+        .file
+        .to_string_lossy()
+        .contains("facilities.xlsx [Sheet1]"));
+}

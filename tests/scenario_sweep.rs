@@ -48,6 +48,29 @@ fn sweep_with_an_infeasible_member_completes_and_compares() {
         ]
     );
     assert_eq!(rows[0].get(1), Some("status quo"));
+    // comparison.xlsx holds the same rows: scenario names and contract counts.
+    {
+        use calamine::{open_workbook, Data, Reader, Xlsx};
+        let mut wb: Xlsx<_> = open_workbook(out.join("comparison.xlsx")).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["比較"]);
+        let sheet = wb.worksheet_range("比較").unwrap();
+        // A note row, a blank row, the header, then one row per scenario.
+        for (i, r) in rows.iter().enumerate() {
+            let at = (3 + i) as u32;
+            assert_eq!(
+                sheet.get_value((at, 0)),
+                Some(&Data::String(r.get(0).unwrap().to_string()))
+            );
+            if let Some(c) = r.get(3).filter(|c| !c.is_empty()) {
+                let want: f64 = c.parse().unwrap();
+                assert_eq!(
+                    sheet.get_value((at, 3)),
+                    Some(&Data::Float(want)),
+                    "row {i}"
+                );
+            }
+        }
+    }
     assert_eq!(rows[0].get(3), Some("13"), "today's contracts");
     assert_eq!(rows[2].get(1), Some("infeasible"));
     assert!(

@@ -1,6 +1,7 @@
 //! The sweep comparison: comparison.csv (UTF-8 with BOM), comparison.md and a
 //! self-contained comparison.html with an SVG chart of contract count against annual
-//! travel, hours freed as labels, Pareto-efficient scenarios marked.
+//! travel, hours freed as labels, Pareto-efficient scenarios marked, and
+//! comparison.xlsx with the same table for filing.
 
 use super::{esc, write_files, OutputError};
 use crate::plan::sweep::Row;
@@ -262,10 +263,67 @@ pub fn write(out_dir: &Path, title: &str, rows: &[Row]) -> Result<Vec<PathBuf>, 
         out_dir,
         &[
             ("comparison.html", html(title, rows).into_bytes()),
+            ("comparison.xlsx", xlsx(title, rows)?),
             ("comparison.md", markdown(title, rows).into_bytes()),
             ("comparison.csv", csv(rows)),
         ],
     )
+}
+
+/// comparison.xlsx: the comparison table as an Excel table, Japanese labels first.
+pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::WorkbookError> {
+    use super::workbook::{workbook, Cell, Sheet};
+    let h = |ja: &str, en: &str| (ja.to_string(), en.to_string());
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut v = vec![
+                Cell::text(&r.name),
+                Cell::text(r.outcome),
+                Cell::text(if r.pareto { "★" } else { "" }),
+            ];
+            match &r.figures {
+                Some(f) => v.extend([
+                    Cell::Count(f.contracts as i64),
+                    Cell::Count(f.bundles as i64),
+                    Cell::Hours(f.staff_hours_freed),
+                    Cell::Number(f.fte_freed),
+                    Cell::Km(f.travel_km_year),
+                    Cell::Yen(f.largest_value as f64),
+                    Cell::Count(f.over_soft as i64),
+                    if f.gap.is_finite() {
+                        Cell::Share(f.gap)
+                    } else {
+                        Cell::Empty
+                    },
+                    Cell::text(&f.solver_status),
+                ]),
+                None => v.extend(std::iter::repeat_n(Cell::Empty, 9)),
+            }
+            v.push(Cell::text(&r.reason));
+            v
+        })
+        .collect();
+    workbook(&[Sheet {
+        name: "比較".into(),
+        notes: vec![format!("シナリオ比較 Scenario comparison — {title}")],
+        header: vec![
+            h("シナリオ", "Scenario"),
+            h("結果", "Outcome"),
+            h("パレート", "Pareto"),
+            h("契約数", "Contracts"),
+            h("包括契約", "Bundles"),
+            h("削減時間 h/年", "Hours freed"),
+            h("削減 FTE", "FTE freed"),
+            h("移動距離 km/年", "Travel km/yr"),
+            h("最大契約額 円", "Largest ¥"),
+            h("目安超過", "Over soft"),
+            h("ギャップ", "Gap"),
+            h("状態", "Status"),
+            h("理由", "Reason"),
+        ],
+        rows: body,
+    }])
 }
 
 const STYLE: &str = "body{font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',sans-serif;margin:24px;color:#222;max-width:1100px}\

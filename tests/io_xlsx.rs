@@ -236,3 +236,80 @@ fn a_merged_header_is_refused() {
         .to_string_lossy()
         .contains("facilities.xlsx [Sheet1]"));
 }
+
+/// One workbook per kind of diagnostic: each is reported on its sheet, at its cell (or
+/// its row, for checks across rows).
+#[test]
+fn each_kind_of_diagnostic_names_its_sheet_and_cell() {
+    // (table, row index in the CSV incl. header, column index, new value, code, cell)
+    // The sheets have no title row here, so CSV row i is Excel row i + 1.
+    let cases: [(&str, usize, usize, &str, &str, Option<&str>, usize); 6] = [
+        ("service_lines", 2, 3, "twelve", "E0502", Some("D3"), 3),
+        ("contracts", 4, 6, "令和8年2月30日", "E0302", Some("G5"), 5),
+        ("facilities", 5, 8, "委託", "E0104", Some("I6"), 6),
+        ("facilities", 2, 1, "", "E0501", Some("B3"), 3),
+        ("service_lines", 3, 4, "-2", "E0503", Some("E4"), 4),
+        // A repeated facility id: found across rows, so a row and no cell.
+        ("facilities", 3, 0, "F01", "E0101", None, 4),
+    ];
+    let names = [
+        ("facilities", "施設"),
+        ("service_lines", "業務"),
+        ("contracts", "契約"),
+        ("depots", "拠点"),
+    ];
+    for (table, row, col, value, code, cell, line) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("ward.xlsx");
+        let mut wb = Workbook::new();
+        for (t, name) in names {
+            let mut rows = rows_of(&format!("{t}.csv"));
+            if t == table {
+                rows[row][col] = value.to_string();
+            }
+            sheet(&mut wb, name, &rows, false, None);
+        }
+        wb.save(&book).unwrap();
+        let report = matome::validate::validate_dir(&book, None);
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code}: {:?}", report.diagnostics));
+        let sheet_name = names.iter().find(|(t, _)| *t == table).unwrap().1;
+        assert!(
+            d.file
+                .to_string_lossy()
+                .ends_with(&format!("ward.xlsx [{sheet_name}]")),
+            "{code}: {}",
+            d.file.display()
+        );
+        assert_eq!(d.cell.as_deref(), cell, "{code}");
+        assert_eq!(d.line, Some(line), "{code}");
+    }
+}
+
+#[test]
+fn a_missing_column_is_reported_on_the_header_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = rows_of("facilities.csv");
+    for r in rows.iter_mut() {
+        r.remove(5); // lat
+    }
+    let mut wb = Workbook::new();
+    sheet(&mut wb, "台帳", &rows, true, None);
+    wb.save(dir.path().join("facilities.xlsx")).unwrap();
+    for f in ["service_lines.csv", "contracts.csv"] {
+        fs::copy(tiny().join(f), dir.path().join(f)).unwrap();
+    }
+    let o = read_dataset(dir.path());
+    let d = o
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0003")
+        .unwrap_or_else(|| panic!("{:?}", o.diagnostics));
+    // Title on row 1, blank row 2, the header on row 3.
+    assert_eq!(d.line, Some(3));
+    assert_eq!(d.column.as_deref(), Some("lat"));
+    assert!(d.action.contains("緯度"), "{}", d.action);
+}

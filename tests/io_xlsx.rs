@@ -243,7 +243,18 @@ fn a_merged_header_is_refused() {
 fn each_kind_of_diagnostic_names_its_sheet_and_cell() {
     // (table, row index in the CSV incl. header, column index, new value, code, cell)
     // The sheets have no title row here, so CSV row i is Excel row i + 1.
-    let cases: [(&str, usize, usize, &str, &str, Option<&str>, usize); 6] = [
+    /// (table, row index in the CSV incl. header, column index, new value, code, cell,
+    /// Excel row).
+    type Case = (
+        &'static str,
+        usize,
+        usize,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        usize,
+    );
+    let cases: [Case; 6] = [
         ("service_lines", 2, 3, "twelve", "E0502", Some("D3"), 3),
         ("contracts", 4, 6, "令和8年2月30日", "E0302", Some("G5"), 5),
         ("facilities", 5, 8, "委託", "E0104", Some("I6"), 6),

@@ -100,6 +100,29 @@ pub fn engine_mode(m: crate::scenario::SolverMode) -> Mode {
     }
 }
 
+impl Plan<'_> {
+    /// For each service line, in ward order: where it goes — its bundle's id, or
+    /// `pinned` / `excluded` — and why it stays (`pinned` or the exclusion's key; empty
+    /// for a bundled line). assignments.csv and plan.xlsx both list this.
+    pub fn destinations(&self) -> Vec<(String, String)> {
+        let mut unit_bundle = vec![""; self.built.units.len()];
+        for b in &self.bundles {
+            for &u in &b.units {
+                unit_bundle[u] = b.id.as_str();
+            }
+        }
+        self.built
+            .fates
+            .iter()
+            .map(|fate| match fate {
+                problem::LineFate::Unit(u) => (unit_bundle[*u].to_string(), String::new()),
+                problem::LineFate::Pinned => ("pinned".to_string(), "pinned".to_string()),
+                problem::LineFate::Excluded(e) => ("excluded".to_string(), e.key().to_string()),
+            })
+            .collect()
+    }
+}
+
 /// Why a scenario has no plan.
 #[derive(Debug, Error)]
 pub enum PlanError {

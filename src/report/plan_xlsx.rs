@@ -5,7 +5,6 @@
 
 use super::workbook::{sheet_name, workbook, Cell, Sheet, WorkbookError};
 use crate::plan::Plan;
-use crate::problem::LineFate;
 use std::collections::BTreeMap;
 
 fn h(ja: &str, en: &str) -> (String, String) {
@@ -160,23 +159,14 @@ fn bundles(plan: &Plan) -> Sheet {
 
 fn assignments(plan: &Plan) -> Sheet {
     let ward = plan.inputs.ward;
-    let mut unit_bundle = vec![""; plan.built.units.len()];
-    for b in &plan.bundles {
-        for &u in &b.units {
-            unit_bundle[u] = b.id.as_str();
-        }
-    }
+    let destinations = plan.destinations();
     let rows = ward
         .lines()
         .iter()
         .enumerate()
         .map(|(l, line)| {
             let f = ward.facility_of(line);
-            let (new, reason) = match plan.built.fates[l] {
-                LineFate::Unit(u) => (unit_bundle[u].to_string(), String::new()),
-                LineFate::Pinned => ("pinned".into(), "固定 pinned".into()),
-                LineFate::Excluded(e) => ("excluded".into(), e.key().to_string()),
-            };
+            let (new, reason) = &destinations[l];
             vec![
                 Cell::text(&line.id),
                 Cell::text(&f.id),

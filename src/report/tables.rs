@@ -1,7 +1,6 @@
 //! bundles.csv and assignments.csv, UTF-8 with a BOM so Excel in Japan opens them.
 
 use crate::plan::Plan;
-use crate::problem::LineFate;
 use crate::text::{fixed, inert};
 
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
@@ -62,13 +61,7 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
 
 pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
     let ward = plan.inputs.ward;
-    // Unit -> bundle id.
-    let mut unit_bundle = vec![""; plan.built.units.len()];
-    for b in &plan.bundles {
-        for &u in &b.units {
-            unit_bundle[u] = b.id.as_str();
-        }
-    }
+    let destinations = plan.destinations();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "line_id",
@@ -84,11 +77,7 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
     .expect("memory");
     for (l, line) in ward.lines().iter().enumerate() {
         let f = ward.facility_of(line);
-        let (new, reason) = match plan.built.fates[l] {
-            LineFate::Unit(u) => (unit_bundle[u].to_string(), String::new()),
-            LineFate::Pinned => ("pinned".to_string(), "pinned".to_string()),
-            LineFate::Excluded(e) => ("excluded".to_string(), e.key().to_string()),
-        };
+        let (new, reason) = &destinations[l];
         w.write_record([
             inert(&line.id).into_owned(),
             inert(&f.id).into_owned(),
@@ -99,8 +88,8 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
             ward.contract_of(line)
                 .map(|c| inert(&c.id).into_owned())
                 .unwrap_or_default(),
-            inert(&new).into_owned(),
-            reason,
+            inert(new).into_owned(),
+            reason.clone(),
         ])
         .expect("memory");
     }

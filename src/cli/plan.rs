@@ -23,7 +23,8 @@ use std::sync::Arc;
      failed check); nothing is written
   2  usage error: bad arguments, scenario or models file, or output location")]
 pub struct PlanArgs {
-    /// Dataset folder (facilities.csv, service_lines.csv, contracts.csv, …).
+    /// Dataset folder (facilities.csv, service_lines.csv, contracts.csv, … or the same as
+    /// .xlsx), or one workbook with a sheet per table (施設, 業務, 契約, 移動, 拠点).
     pub dataset: PathBuf,
     /// Scenario file [default: models/scenarios/baseline.toml].
     #[arg(long)]

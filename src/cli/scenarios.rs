@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
   1  the dataset is invalid; nothing is planned
   2  usage error: bad arguments, sweep, scenario or models file, or output location")]
 pub struct ScenariosArgs {
-    /// Dataset folder.
+    /// Dataset folder, or one workbook with a sheet per table.
     pub dataset: PathBuf,
     /// Sweep file (scenario files and/or grids over scenario keys).
     pub sweep: PathBuf,

@@ -18,7 +18,8 @@ pub const EXIT_CODES: &str = "Exit codes:
 #[command(after_help = EXIT_CODES)]
 pub struct ValidateArgs {
     /// The dataset folder (facilities.csv, service_lines.csv, contracts.csv; optional
-    /// travel.csv, depots.csv).
+    /// travel.csv, depots.csv; each may be .xlsx instead), or one workbook with a sheet
+    /// per table (施設, 業務, 契約, 移動, 拠点).
     pub dataset: PathBuf,
     /// Folder of model files (trades.toml). Default: ./models when it exists, else the
     /// copies built into matome.

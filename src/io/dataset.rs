@@ -11,7 +11,8 @@ use crate::model::{
     Contract, Dataset, Date, Depot, Facility, Operator, Procurement, ServiceLine, TravelEntry,
 };
 use crate::units::{Hours, Km, Yen};
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// The facilities file of a dataset folder.
 pub const FACILITIES: &str = "facilities.csv";
@@ -119,9 +120,9 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
         out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
         return out;
     }
-    let sheets = if is_workbook {
-        match super::xlsx::sheet_names(dir) {
-            Ok(s) => Some(s),
+    let book = if is_workbook {
+        match super::xlsx::Book::open(dir) {
+            Ok(b) => Some(b),
             Err(e) => {
                 d.push(*e);
                 out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
@@ -131,46 +132,33 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
     } else {
         None
     };
-    let src = Source {
+    let mut src = Source {
         dir,
-        sheets: sheets.as_deref(),
+        book,
         aliases,
+        sources: Default::default(),
     };
     match src.table(FACILITIES, FACILITY_COLUMNS, true, d) {
-        Some(t) => {
-            out.sources.insert(FACILITIES, t.file.clone());
-            facilities(&t, &mut out.dataset, &mut out.lines, d)
-        }
+        Some(t) => facilities(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(FACILITIES),
     }
     match src.table(LINES, LINE_COLUMNS, true, d) {
-        Some(t) => {
-            out.sources.insert(LINES, t.file.clone());
-            service_lines(&t, &mut out.dataset, &mut out.lines, d)
-        }
+        Some(t) => service_lines(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(LINES),
     }
     match src.table(CONTRACTS, CONTRACT_COLUMNS, true, d) {
-        Some(t) => {
-            out.sources.insert(CONTRACTS, t.file.clone());
-            contracts(&t, &mut out.dataset, &mut out.lines, d)
-        }
+        Some(t) => contracts(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(CONTRACTS),
     }
     match src.table(DEPOTS, DEPOT_COLUMNS, false, d) {
-        Some(t) => {
-            out.sources.insert(DEPOTS, t.file.clone());
-            depots(&t, &mut out.dataset, &mut out.lines, d)
-        }
+        Some(t) => depots(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(DEPOTS),
     }
     match src.table(TRAVEL, TRAVEL_COLUMNS, false, d) {
-        Some(t) => {
-            out.sources.insert(TRAVEL, t.file.clone());
-            travel(&t, &mut out.dataset, &mut out.lines, d)
-        }
+        Some(t) => travel(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(TRAVEL),
     }
+    out.sources = src.sources;
     out
 }
 
@@ -178,36 +166,50 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
 /// workbook with a sheet per table.
 struct Source<'a> {
     dir: &'a Path,
-    /// The workbook's sheets when `dir` is a workbook.
-    sheets: Option<&'a [String]>,
+    /// The workbook, when `dir` is one.
+    book: Option<super::xlsx::Book>,
     aliases: &'a Aliases,
+    /// Where each table read came from, as messages name it.
+    sources: HashMap<&'static str, PathBuf>,
 }
 
 impl Source<'_> {
     /// Reads the table of file `name` (`facilities.csv`, …): the CSV when it exists,
-    /// else `facilities.xlsx` (its first sheet), else the sheet of the one workbook.
+    /// else `facilities.xlsx` (its first sheet), else the sheet of the one workbook;
+    /// records where it came from.
     fn table(
-        &self,
+        &mut self,
+        name: &'static str,
+        required: &[&str],
+        required_file: bool,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<Table> {
+        let t = self.read(name, required, required_file, d)?;
+        self.sources.insert(name, t.file.clone());
+        Some(t)
+    }
+
+    fn read(
+        &mut self,
         name: &'static str,
         required: &[&str],
         required_file: bool,
         d: &mut Vec<Diagnostic>,
     ) -> Option<Table> {
         let stem = name.trim_end_matches(".csv");
-        if let Some(sheets) = self.sheets {
+        if let Some(book) = self.book.as_mut() {
             let wanted = super::xlsx::SHEETS
                 .iter()
                 .find(|(t, _)| *t == stem)
                 .map_or(&[][..], |(_, n)| *n);
+            let sheets = book.sheet_names();
             let found = sheets.iter().find(|s| {
                 wanted
                     .iter()
                     .any(|w| super::columns::header_key(s) == super::columns::header_key(w))
             });
             return match found {
-                Some(sheet) => {
-                    super::xlsx::read_sheet(self.dir, sheet, stem, self.aliases, required, d)
-                }
+                Some(sheet) => book.read(sheet, stem, self.aliases, required, d),
                 None => {
                     if required_file {
                         d.push(Diagnostic::new(
@@ -228,21 +230,17 @@ impl Source<'_> {
             };
         }
         let csv = self.dir.join(name);
-        let book = self.dir.join(format!("{stem}.xlsx"));
-        if !csv.exists() && book.is_file() {
-            let first = match super::xlsx::sheet_names(&book) {
-                Ok(s) => s.into_iter().next(),
+        let path = self.dir.join(format!("{stem}.xlsx"));
+        if !csv.exists() && path.is_file() {
+            let mut book = match super::xlsx::Book::open(&path) {
+                Ok(b) => b,
                 Err(e) => {
                     d.push(*e);
                     return None;
                 }
             };
-            return match first {
-                Some(sheet) => {
-                    super::xlsx::read_sheet(&book, &sheet, stem, self.aliases, required, d)
-                }
-                None => None,
-            };
+            let first = book.sheet_names().into_iter().next()?;
+            return book.read(&first, stem, self.aliases, required, d);
         }
         read_table(&csv, self.aliases, required, required_file, d)
     }

@@ -12,6 +12,8 @@ use super::table::{map_header, Table};
 use super::values::excel_serial;
 use crate::diag::{codes, Diagnostic};
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// The sheet names a one-workbook dataset may use for each table.
@@ -47,13 +49,6 @@ fn text(cell: &Data) -> String {
     }
 }
 
-/// Opens `path` and returns its sheet names, or the diagnostic why it cannot be read.
-pub fn sheet_names(path: &Path) -> Result<Vec<String>, Box<Diagnostic>> {
-    let wb: Xlsx<_> = open_workbook(path)
-        .map_err(|e: calamine::XlsxError| Box::new(unreadable(path, &e.to_string())))?;
-    Ok(wb.sheet_names())
-}
-
 fn unreadable(path: &Path, why: &str) -> Diagnostic {
     Diagnostic::new(
         codes::UNREADABLE_FILE,
@@ -65,9 +60,53 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
     )
 }
 
-/// Reads the table `table` (`facilities`, …) from `sheet` of the workbook at `path`.
-/// `None` (after reporting) when it cannot be used at all.
-pub fn read_sheet(
+/// An open workbook: opened (and its shared strings parsed) once, however many of its
+/// sheets are read.
+pub struct Book {
+    path: PathBuf,
+    wb: Xlsx<BufReader<File>>,
+}
+
+impl Book {
+    /// Opens the workbook at `path`, or says why it cannot be read.
+    pub fn open(path: &Path) -> Result<Book, Box<Diagnostic>> {
+        let wb = open_workbook(path)
+            .map_err(|e: calamine::XlsxError| Box::new(unreadable(path, &e.to_string())))?;
+        Ok(Book {
+            path: path.to_path_buf(),
+            wb,
+        })
+    }
+
+    /// Its sheet names, in workbook order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        self.wb.sheet_names()
+    }
+
+    /// Reads the table `table` (`facilities`, …) from `sheet`. `None` (after
+    /// reporting) when it cannot be used at all.
+    pub fn read(
+        &mut self,
+        sheet: &str,
+        table: &str,
+        aliases: &Aliases,
+        required_columns: &[&str],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Table> {
+        read_sheet(
+            &mut self.wb,
+            &self.path,
+            sheet,
+            table,
+            aliases,
+            required_columns,
+            diags,
+        )
+    }
+}
+
+fn read_sheet(
+    wb: &mut Xlsx<BufReader<File>>,
     path: &Path,
     sheet: &str,
     table: &str,
@@ -75,14 +114,6 @@ pub fn read_sheet(
     required_columns: &[&str],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
-    let mut wb: Xlsx<_> = match open_workbook(path) {
-        Ok(wb) => wb,
-        Err(e) => {
-            let e: calamine::XlsxError = e;
-            diags.push(unreadable(path, &e.to_string()));
-            return None;
-        }
-    };
     let file = shown(path, sheet);
     let range = match wb.worksheet_range(sheet) {
         Ok(r) => r,

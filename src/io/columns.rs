@@ -3,7 +3,7 @@
 //! 直営 or 随意契約 where it says `direct` or `negotiated`. Read from a file or from the
 //! copy embedded in the binary; headers are compared after `header_key` folding.
 
-use super::trades::{line_of, read_model_text};
+use super::trades::{line_of, parse_model_toml, read_model_text};
 use super::values::halfwidth;
 use crate::diag::{codes, Diagnostic};
 use serde::Deserialize;
@@ -82,20 +82,12 @@ impl Aliases {
     /// Parses an alias table. Every problem is reported at once: a syntax error, or an
     /// alias that names two columns of one table (or two values of one column).
     pub fn parse(text: &str, file: &Path) -> Result<Aliases, Vec<Diagnostic>> {
-        let parsed: File = match toml::from_str(text) {
-            Ok(p) => p,
-            Err(e) => {
-                let line = e.span().map(|s| line_of(text, s.start));
-                return Err(vec![Diagnostic::new(
-                    codes::MODEL_SYNTAX,
-                    file,
-                    line,
-                    None,
-                    format!("the column alias table cannot be read: {}", e.message()),
-                    "write [tables.<file>] sections of column = [\"別名\", ...] lists (see docs/data-format.md)",
-                )]);
-            }
-        };
+        let parsed: File = parse_model_toml(
+            text,
+            file,
+            "the column alias table",
+            "write [tables.<file>] sections of column = [\"別名\", ...] lists (see docs/data-format.md)",
+        )?;
         let mut diags = Vec::new();
         let mut build = |section: &str, groups: BTreeMap<String, BTreeMap<String, Vec<String>>>| {
             let mut out = HashMap::new();

@@ -52,20 +52,12 @@ pub(super) fn read_model_text(
 
 /// Parses catalogue text; `file` is only used in diagnostics.
 pub fn parse_trades(text: &str, file: &Path) -> Result<TradeCatalogue, Vec<Diagnostic>> {
-    let parsed: TradesFile = match toml::from_str(text) {
-        Ok(p) => p,
-        Err(e) => {
-            let line = e.span().map(|s| line_of(text, s.start));
-            return Err(vec![Diagnostic::new(
-                codes::MODEL_SYNTAX,
-                file,
-                line,
-                None,
-                format!("the trade catalogue cannot be read: {}", e.message()),
-                "each [[trade]] needs key, name_ja, name_en, group, qualification and staffing (stationed, visit or remote)",
-            )]);
-        }
-    };
+    let parsed: TradesFile = parse_model_toml(
+        text,
+        file,
+        "the trade catalogue",
+        "each [[trade]] needs key, name_ja, name_en, group, qualification and staffing (stationed, visit or remote)",
+    )?;
     let mut seen = HashSet::new();
     let mut diags = Vec::new();
     for t in &parsed.trade {
@@ -90,6 +82,26 @@ pub fn parse_trades(text: &str, file: &Path) -> Result<TradeCatalogue, Vec<Diagn
     } else {
         Err(diags)
     }
+}
+
+/// A model file's TOML, or the MODEL_SYNTAX diagnostic at the line of the error;
+/// `what` and `action` word the message.
+pub(super) fn parse_model_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    what: &str,
+    action: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    toml::from_str(text).map_err(|e| {
+        vec![Diagnostic::new(
+            codes::MODEL_SYNTAX,
+            file,
+            e.span().map(|s| line_of(text, s.start)),
+            None,
+            format!("{what} cannot be read: {}", e.message()),
+            action,
+        )]
+    })
 }
 
 /// The 1-based line of byte `offset` in `text`.

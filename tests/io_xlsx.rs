@@ -67,6 +67,19 @@ fn sheet(
     }
 }
 
+/// facilities.csv's header in Japanese, in its column order.
+const FACILITY_HEADS: [&str; 9] = [
+    "施設ID",
+    "施設名",
+    "施設種別",
+    "地域",
+    "地区",
+    "緯度",
+    "経度",
+    "延床面積",
+    "管理形態",
+];
+
 const TABLES: [&str; 4] = ["facilities", "service_lines", "contracts", "depots"];
 
 fn same_dataset(dir: &Path) {
@@ -82,20 +95,7 @@ fn same_dataset(dir: &Path) {
 fn japanese_workbook(path: &Path) {
     let mut wb = Workbook::new();
     let heads: [(&str, &[&str]); 4] = [
-        (
-            "施設",
-            &[
-                "施設ID",
-                "施設名",
-                "施設種別",
-                "地域",
-                "地区",
-                "緯度",
-                "経度",
-                "延床面積",
-                "管理形態",
-            ],
-        ),
+        ("施設", &FACILITY_HEADS),
         (
             "業務",
             &[
@@ -181,17 +181,7 @@ fn diagnostics_name_workbook_sheet_and_cell() {
     let mut wb = Workbook::new();
     let mut fac = rows_of("facilities.csv");
     fac[3][5] = "95".into(); // F03's latitude: header on row 3 (title above), so row 6
-    let heads: &[&str] = &[
-        "施設ID",
-        "施設名",
-        "施設種別",
-        "地域",
-        "地区",
-        "緯度",
-        "経度",
-        "延床面積",
-        "管理形態",
-    ];
+    let heads: &[&str] = &FACILITY_HEADS;
     sheet(&mut wb, "施設", &fac, true, Some(heads));
     for (t, name) in [("service_lines", "業務"), ("contracts", "契約")] {
         sheet(&mut wb, name, &rows_of(&format!("{t}.csv")), false, None);

@@ -85,7 +85,12 @@ fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
     let result = matome::plan::plan(loaded.inputs(), &scenario, Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {
-        if e.is_infeasible() || matches!(e, PlanError::CheckFailed(_) | PlanError::Solver(_)) {
+        if e.is_infeasible()
+            || matches!(
+                e,
+                PlanError::CheckFailed(_) | PlanError::Solver(_) | PlanError::Phase(_)
+            )
+        {
             anyhow::Error::new(Invalid::NoPlan(e))
         } else {
             whole(e)

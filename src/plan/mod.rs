@@ -6,6 +6,7 @@
 
 mod accounts;
 mod diagnose;
+pub mod phase;
 pub mod sweep;
 
 pub use accounts::{accounts, Accounts, AreaHours};
@@ -83,7 +84,9 @@ pub struct Plan<'a> {
     pub accounts: Accounts,
     /// The solver's figures.
     pub solver: SolverOutcome,
-    /// Wall time of the whole plan (build, solve, check, accounts), seconds.
+    /// The phase-in over fiscal years, when the scenario has `[phase]`.
+    pub phase: Option<phase::Phasing>,
+    /// Wall time of the whole plan (build, solve, check, accounts, phase-in), seconds.
     pub total_seconds: f64,
 }
 
@@ -141,6 +144,9 @@ pub enum PlanError {
     /// The independent checker rejected the engine's plan: a bug, never written out.
     #[error("the plan failed the independent check, nothing was written:\n{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
+    /// The phase-in MIP failed, or its schedule failed the independent check.
+    #[error("phase-in 段階導入: {0}")]
+    Phase(String),
 }
 
 impl PlanError {
@@ -202,6 +208,7 @@ pub fn plan<'a>(
         inputs.staff,
     );
     let accounts = accounts(inputs, scenario, &built, &bundles);
+    let phase = phase::phase(inputs, scenario, &built, &bundles).map_err(PlanError::Phase)?;
     let gap = report.gap();
     let solver = SolverOutcome {
         objective: check.objective,
@@ -224,6 +231,7 @@ pub fn plan<'a>(
         bundles,
         accounts,
         solver,
+        phase,
         total_seconds: start.elapsed().as_secs_f64(),
     })
 }

@@ -140,6 +140,41 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         sv.mode,
         fixed(plan.total_seconds, 1)
     );
+    if let Some(ph) = &plan.phase {
+        let last = ph.ledger.last().expect("a ledger has rows");
+        let starts: Vec<String> = ph
+            .years
+            .iter()
+            .map(|&y| {
+                let n = ph.starts.iter().filter(|s| **s == Some(y)).count();
+                format!("FY{y} {n}")
+            })
+            .collect();
+        println!(
+            "  phase-in         {} {}–{}: starts {}{}; by FY{} {} h freed net of {} h of launches, ¥{} termination",
+            ph.phase.policy.key(),
+            ph.years[0],
+            last.fiscal_year,
+            starts.join(", "),
+            match ph.deferred() {
+                0 => String::new(),
+                n => format!(", {n} after the period"),
+            },
+            last.fiscal_year,
+            group(last.cum_net_hours.round() as i64),
+            group(last.cum_staff_hours.round() as i64),
+            group(last.cum_termination_cost_jpy.round() as i64),
+        );
+        println!(
+            "  phase MIP        {} h net, bound {} h, gap {}, {}, {} binaries, {} s",
+            group(ph.solver.objective_hours.round() as i64),
+            group(ph.solver.bound_hours.round() as i64),
+            ph.gap_text(),
+            ph.solver.status,
+            ph.solver.binaries,
+            fixed(ph.solver.seconds, 2)
+        );
+    }
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))

@@ -190,6 +190,10 @@ pub fn render(plan: &Plan) -> String {
     }
     s.push_str("</table>\n");
 
+    if let Some(ph) = &plan.phase {
+        s.push_str(&super::phase::html(plan, ph));
+    }
+
     let sv = &plan.solver;
     s.push_str("<h2>最適化 Solver</h2>\n<table>\n");
     row(

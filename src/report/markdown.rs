@@ -76,6 +76,9 @@ pub fn render(plan: &Plan) -> String {
             fixed(b.route_km, 1)
         );
     }
+    if let Some(ph) = &plan.phase {
+        s.push_str(&super::phase::markdown(plan, ph));
+    }
     let _ = writeln!(
         s,
         "\n## 最適化 Solver\n\nObjective ¥{} / year, lower bound {}, gap {}, status {} ({}), checked independently.",

@@ -9,6 +9,7 @@ pub mod comparison;
 mod geojson;
 mod html;
 mod markdown;
+mod phase;
 mod plan_xlsx;
 mod summary;
 mod svg;
@@ -31,9 +32,13 @@ pub const FILES: [&str; 7] = [
     "bundles.geojson",
 ];
 
-/// Renders every output of a plan in memory: (file name, bytes), in `FILES` order.
+/// Written after `FILES` when the scenario has `[phase]`.
+pub const PHASE_FILE: &str = "phase.csv";
+
+/// Renders every output of a plan in memory: (file name, bytes), in `FILES` order, then
+/// phase.csv under `[phase]`.
 pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
-    Ok(vec![
+    let mut files = vec![
         ("report.html", html::render(plan).into_bytes()),
         ("plan.xlsx", plan_xlsx::render(plan)?),
         ("report.md", markdown::render(plan).into_bytes()),
@@ -41,7 +46,11 @@ pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> 
         ("bundles.csv", tables::bundles_csv(plan)),
         ("assignments.csv", tables::assignments_csv(plan)),
         ("bundles.geojson", geojson::render(plan).into_bytes()),
-    ])
+    ];
+    if let Some(ph) = &plan.phase {
+        files.push((PHASE_FILE, phase::csv(plan, ph)));
+    }
+    Ok(files)
 }
 
 /// Renders and writes a plan into `out_dir`, refusing any place inside `dataset_dir`.

@@ -167,7 +167,7 @@ fn assignments(plan: &Plan) -> Sheet {
         .map(|(l, line)| {
             let f = ward.facility_of(line);
             let (new, reason) = &destinations[l];
-            vec![
+            let mut row = vec![
                 Cell::text(&line.id),
                 Cell::text(&f.id),
                 Cell::text(&f.name),
@@ -177,23 +177,31 @@ fn assignments(plan: &Plan) -> Sheet {
                 Cell::text(ward.contract_of(line).map_or("", |c| c.id.as_str())),
                 Cell::text(new),
                 Cell::text(reason),
-            ]
+            ];
+            if let Some(ph) = &plan.phase {
+                row.push(ph.moves_in_fy[l].map_or(Cell::Empty, |y| Cell::Count(i64::from(y))));
+            }
+            row
         })
         .collect();
+    let mut header = vec![
+        h("業務ID", "Line"),
+        h("施設ID", "Facility id"),
+        h("施設名", "Facility"),
+        h("地域", "Area"),
+        h("業種", "Trade"),
+        h("年間委託料 円", "Annual cost ¥"),
+        h("現行契約", "Old contract"),
+        h("新契約", "New contract"),
+        h("理由", "Reason"),
+    ];
+    if plan.phase.is_some() {
+        header.push(h("移行年度", "Moves in FY"));
+    }
     Sheet {
         name: "割当".into(),
         notes: vec![],
-        header: vec![
-            h("業務ID", "Line"),
-            h("施設ID", "Facility id"),
-            h("施設名", "Facility"),
-            h("地域", "Area"),
-            h("業種", "Trade"),
-            h("年間委託料 円", "Annual cost ¥"),
-            h("現行契約", "Old contract"),
-            h("新契約", "New contract"),
-            h("理由", "Reason"),
-        ],
+        header,
         rows,
     }
 }
@@ -334,6 +342,9 @@ pub fn render(plan: &Plan) -> Result<Vec<u8>, WorkbookError> {
     for b in &plan.bundles {
         let taken: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
         sheets.push(matrix(plan, b, &taken));
+    }
+    if let Some(ph) = &plan.phase {
+        sheets.push(super::phase::sheet(plan, ph));
     }
     sheets.push(assumptions(plan));
     workbook(&sheets)

@@ -18,7 +18,7 @@ fn r(v: f64, places: i32) -> f64 {
 pub fn value(plan: &Plan) -> serde_json::Value {
     let a = &plan.accounts;
     let s = &plan.solver;
-    json!({
+    let mut v = json!({
         "matome_version": env!("CARGO_PKG_VERSION"),
         "dataset": plan.inputs.dataset_name,
         "scenario": plan.scenario,
@@ -68,7 +68,12 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "solve_seconds": r(s.seconds, 3),
             "total_seconds": r(plan.total_seconds, 3),
         },
-    })
+    });
+    if let Some(ph) = &plan.phase {
+        v["phase"] = super::phase::json(plan, ph);
+        v["timing"]["phase_mip_seconds"] = json!(r(ph.solver.seconds, 3));
+    }
+    v
 }
 
 pub fn render(plan: &Plan) -> String {

@@ -63,7 +63,7 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
     let ward = plan.inputs.ward;
     let destinations = plan.destinations();
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header = vec![
         "line_id",
         "facility_id",
         "facility_name",
@@ -73,12 +73,17 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
         "old_contract",
         "new_contract",
         "reason",
-    ])
-    .expect("memory");
+    ];
+    // Under [phase]: the fiscal year the line joins its bundle (empty when it stays, or
+    // joins after the period).
+    if plan.phase.is_some() {
+        header.push("moves_in_fy");
+    }
+    w.write_record(&header).expect("memory");
     for (l, line) in ward.lines().iter().enumerate() {
         let f = ward.facility_of(line);
         let (new, reason) = &destinations[l];
-        w.write_record([
+        let mut record = vec![
             inert(&line.id).into_owned(),
             inert(&f.id).into_owned(),
             inert(&f.name).into_owned(),
@@ -90,8 +95,11 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
                 .unwrap_or_default(),
             inert(new).into_owned(),
             reason.clone(),
-        ])
-        .expect("memory");
+        ];
+        if let Some(ph) = &plan.phase {
+            record.push(ph.moves_in_fy[l].map(|y| y.to_string()).unwrap_or_default());
+        }
+        w.write_record(&record).expect("memory");
     }
     finish(w)
 }

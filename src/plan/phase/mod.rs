@@ -84,6 +84,15 @@ impl Phasing {
         self.ledger.last().map(|r| r.cum_net_hours).unwrap_or(0.0)
     }
 
+    /// "0.00 %", or "unknown" without a finite bound.
+    pub fn gap_text(&self) -> String {
+        if self.solver.gap.is_finite() {
+            format!("{:.2} %", 100.0 * self.solver.gap)
+        } else {
+            "unknown".into()
+        }
+    }
+
     /// Bundles that do not start within the period.
     pub fn deferred(&self) -> usize {
         self.starts.iter().filter(|s| s.is_none()).count()

@@ -239,3 +239,79 @@ fn a_bundle_that_cannot_pay_back_its_launch_in_the_period_is_deferred() {
     approx(p.solver.objective_hours, 2.0 * F - L, "objective");
     assert!(p.moves_in_fy[12..].iter().all(|m| m.is_none()));
 }
+
+#[test]
+fn a_sweep_over_the_policy_compares_the_cumulative_hours_freed() {
+    use std::process::Command;
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let o = Command::new(env!("CARGO_BIN_EXE_matome"))
+        .args([
+            "scenarios",
+            repo.join("tests/fixtures/phase_tiny").to_str().unwrap(),
+            repo.join("tests/fixtures/phase_sweep_tiny.toml")
+                .to_str()
+                .unwrap(),
+            "--models",
+            repo.join("models").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{all}");
+    let bytes = std::fs::read(out.join("comparison.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let head = r.headers().unwrap().clone();
+    let col = |name: &str| {
+        head.iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}: {head:?}"))
+    };
+    let (name, net, term) = (
+        col("scenario"),
+        col("phase_cum_hours_freed_net"),
+        col("phase_termination_cost_jpy"),
+    );
+    assert_eq!(head.get(head.len() - 1), Some("reason"));
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get(name).unwrap(),
+                r.get(net).unwrap(),
+                r.get(term).unwrap(),
+            )
+        })
+        .collect();
+    // Status quo and the baseline have no phase-in: empty cells. Then 344.167 (wait),
+    // 421 (absorb), 373 (terminate, ¥480,000), as in the tests above; the ledger's
+    // cumulative net hours is before termination: 373 + 96 = 469.
+    assert_eq!(
+        got,
+        [
+            ("status quo 現状", "", ""),
+            ("baseline", "", ""),
+            ("phase-policy=wait", "344.2", "0"),
+            ("phase-policy=absorb", "421.0", "0"),
+            ("phase-policy=terminate", "469.0", "480000"),
+        ]
+    );
+    for p in ["wait", "absorb", "terminate"] {
+        let f = out.join(format!("phase-policy={p}")).join("phase.csv");
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(text.lines().count(), 6, "{text}");
+    }
+    assert!(!out.join("baseline").join("phase.csv").exists());
+    let md = std::fs::read_to_string(out.join("comparison.md")).unwrap();
+    assert!(md.contains("421 h (FY2028)"), "{md}");
+}

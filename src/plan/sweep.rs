@@ -29,6 +29,21 @@ pub struct Figures {
     pub gap: f64,
     /// The solver's status words.
     pub solver_status: String,
+    /// The phase-in's totals, when the scenario has `[phase]`.
+    pub phase: Option<PhaseFigures>,
+}
+
+/// A phase-in's totals for the comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhaseFigures {
+    /// The period's last fiscal year.
+    pub last_year: i32,
+    /// Staff hours freed from the first to the last year, net of launch hours.
+    pub cum_net_hours: f64,
+    /// Early-termination cost over the period, yen.
+    pub termination_jpy: f64,
+    /// Bundles that do not start within the period.
+    pub after_period: usize,
 }
 
 /// One row of the comparison.
@@ -85,6 +100,7 @@ pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
             over_soft: 0,
             gap: 0.0,
             solver_status: String::new(),
+            phase: None,
         }),
         reason: String::new(),
         pareto: false,
@@ -135,6 +151,12 @@ fn row(inputs: Inputs, p: &Plan, soft: &Soft) -> Row {
             over_soft: p.bundles.iter().filter(|b| over_soft(b, soft)).count(),
             gap: p.solver.gap,
             solver_status: p.solver.status.to_string(),
+            phase: p.phase.as_ref().map(|ph| PhaseFigures {
+                last_year: *ph.years.last().expect("a period has a year"),
+                cum_net_hours: ph.cumulative_net_hours(),
+                termination_jpy: ph.ledger.last().map_or(0.0, |r| r.cum_termination_cost_jpy),
+                after_period: ph.deferred(),
+            }),
         }),
         reason: String::new(),
         pareto: false,
@@ -229,6 +251,7 @@ mod tests {
                 over_soft: 0,
                 gap: 0.0,
                 solver_status: String::new(),
+                phase: None,
             }),
             reason: String::new(),
             pareto: false,

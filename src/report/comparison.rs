@@ -25,6 +25,32 @@ const HEADER: [&str; 13] = [
     "reason",
 ];
 
+/// Columns added before `reason` when some scenario of the sweep has `[phase]`.
+const PHASE_HEADER: [&str; 4] = [
+    "phase_last_year",
+    "phase_cum_hours_freed_net",
+    "phase_termination_cost_jpy",
+    "phase_bundles_after_period",
+];
+
+/// Some row has a phase-in: the comparison then shows its totals.
+fn phased(rows: &[Row]) -> bool {
+    rows.iter()
+        .any(|r| r.figures.as_ref().is_some_and(|f| f.phase.is_some()))
+}
+
+fn phase_cells(r: &Row) -> Vec<String> {
+    match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
+        Some(p) => vec![
+            p.last_year.to_string(),
+            fixed(p.cum_net_hours, 1),
+            fixed(p.termination_jpy, 0),
+            p.after_period.to_string(),
+        ],
+        None => vec![String::new(); PHASE_HEADER.len()],
+    }
+}
+
 fn cells(r: &Row) -> Vec<String> {
     // Scenario names and reasons come from the sweep file: text, never a formula.
     let mut v = vec![
@@ -57,9 +83,24 @@ fn cells(r: &Row) -> Vec<String> {
 /// comparison.csv: one row per scenario, UTF-8 with a BOM.
 pub fn csv(rows: &[Row]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).expect("memory");
+    let phase = phased(rows);
+    let with_phase = |mut v: Vec<String>, extra: Vec<String>| {
+        if phase {
+            let reason = v.pop().expect("a row ends with its reason");
+            v.extend(extra);
+            v.push(reason);
+        }
+        v
+    };
+    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    w.write_record(with_phase(
+        header,
+        PHASE_HEADER.iter().map(|h| h.to_string()).collect(),
+    ))
+    .expect("memory");
     for r in rows {
-        w.write_record(cells(r)).expect("memory");
+        w.write_record(with_phase(cells(r), phase_cells(r)))
+            .expect("memory");
     }
     let body = w.into_inner().expect("memory");
     ["\u{FEFF}".as_bytes(), &body].concat()
@@ -68,13 +109,27 @@ pub fn csv(rows: &[Row]) -> Vec<u8> {
 /// comparison.md: the table as Markdown.
 pub fn markdown(title: &str, rows: &[Row]) -> String {
     let mut s = format!("# シナリオ比較 Scenario comparison — {title}\n\n");
-    s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Gap % | Reason |\n");
-    s.push_str("|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    let phase = phased(rows);
+    if phase {
+        s.push_str(PHASE_NOTE);
+        s.push_str("\n\n");
+    }
+    s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Gap % |");
+    s.push_str(if phase {
+        " 段階導入 累計純削減 Phase-in cumulative net h | Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    } else {
+        " Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    });
     for r in rows {
+        let ph = if phase {
+            format!(" {} |", phase_text(r))
+        } else {
+            String::new()
+        };
         let _ = match &r.figures {
             Some(f) => writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |{ph} |",
                 r.name,
                 r.outcome,
                 if r.pareto { "★" } else { "" },
@@ -92,7 +147,7 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
             ),
             None => writeln!(
                 s,
-                "| {} | {} | | | | | | | | | {} |",
+                "| {} | {} | | | | | | | | |{ph} {} |",
                 r.name,
                 r.outcome,
                 r.reason.replace('|', "/")
@@ -100,6 +155,30 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
         };
     }
     s
+}
+
+/// What the phase-in column holds.
+const PHASE_NOTE: &str = "段階導入 Phase-in: 期間最終年度までの累計削減時間（準備時間を差し引き） staff hours freed from the first to the last fiscal year of the scenario's [phase], net of the bundles' launch hours; 解約費用 early-termination yen and bundles not started in the period in brackets.";
+
+/// "66,420 h (FY2028)", with termination and deferred bundles when there are any.
+fn phase_text(r: &Row) -> String {
+    match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
+        Some(p) => {
+            let mut t = format!(
+                "{} h (FY{})",
+                group(p.cum_net_hours.round() as i64),
+                p.last_year
+            );
+            if p.termination_jpy > 0.0 {
+                t.push_str(&format!(" ¥{}", group(p.termination_jpy.round() as i64)));
+            }
+            if p.after_period > 0 {
+                t.push_str(&format!(" [{} 期間外 after]", p.after_period));
+            }
+            t
+        }
+        None => String::new(),
+    }
 }
 
 /// Scatter of contracts (x) against travel (y); labels are hours freed.
@@ -200,8 +279,12 @@ pub fn html(title: &str, rows: &[Row]) -> String {
         t = esc(title)
     );
     s.push_str(&chart(rows));
+    let phase = phased(rows);
+    if phase {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(PHASE_NOTE));
+    }
     s.push_str("\n<table>\n<thead><tr>");
-    for hd in [
+    let mut heads = vec![
         "シナリオ Scenario",
         "結果 Outcome",
         "★",
@@ -212,14 +295,18 @@ pub fn html(title: &str, rows: &[Row]) -> String {
         "最大契約額 Largest ¥",
         "閾値超 Over soft",
         "Gap %",
-        "理由 Reason",
-    ] {
+    ];
+    if phase {
+        heads.push("段階導入 累計純削減 Phase-in cumulative net h");
+    }
+    heads.push("理由 Reason");
+    for hd in heads {
         let _ = write!(s, "<th>{hd}</th>");
     }
     s.push_str("</tr></thead>\n");
     for r in rows {
         s.push_str("<tr>");
-        let c: Vec<String> = match &r.figures {
+        let mut c: Vec<String> = match &r.figures {
             Some(f) => vec![
                 esc(&r.name),
                 esc(r.outcome),
@@ -248,6 +335,11 @@ pub fn html(title: &str, rows: &[Row]) -> String {
                 v
             }
         };
+        if phase {
+            let reason = c.pop().expect("a row ends with its reason");
+            c.push(esc(&phase_text(r)));
+            c.push(reason);
+        }
         for x in c {
             let _ = write!(s, "<td>{x}</td>");
         }
@@ -274,6 +366,7 @@ pub fn write(out_dir: &Path, title: &str, rows: &[Row]) -> Result<Vec<PathBuf>, 
 pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::WorkbookError> {
     use super::workbook::{workbook, Cell, Sheet};
     let h = |ja: &str, en: &str| (ja.to_string(), en.to_string());
+    let phase = phased(rows);
     let body = rows
         .iter()
         .map(|r| {
@@ -300,28 +393,48 @@ pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::Workb
                 ]),
                 None => v.extend(std::iter::repeat_n(Cell::Empty, 9)),
             }
+            if phase {
+                match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
+                    Some(p) => v.extend([
+                        Cell::Count(i64::from(p.last_year)),
+                        Cell::Hours(p.cum_net_hours),
+                        Cell::Yen(p.termination_jpy),
+                        Cell::Count(p.after_period as i64),
+                    ]),
+                    None => v.extend(std::iter::repeat_n(Cell::Empty, 4)),
+                }
+            }
             v.push(Cell::text(&r.reason));
             v
         })
         .collect();
+    let mut header = vec![
+        h("シナリオ", "Scenario"),
+        h("結果", "Outcome"),
+        h("パレート", "Pareto"),
+        h("契約数", "Contracts"),
+        h("包括契約", "Bundles"),
+        h("削減時間 h/年", "Hours freed"),
+        h("削減 FTE", "FTE freed"),
+        h("移動距離 km/年", "Travel km/yr"),
+        h("最大契約額 円", "Largest ¥"),
+        h("目安超過", "Over soft"),
+        h("ギャップ", "Gap"),
+        h("状態", "Status"),
+    ];
+    if phase {
+        header.extend([
+            h("段階導入 最終年度", "Phase last FY"),
+            h("累計純削減 h", "Phase cum. net hours"),
+            h("解約費用 円", "Termination ¥"),
+            h("期間外", "Bundles after period"),
+        ]);
+    }
+    header.push(h("理由", "Reason"));
     workbook(&[Sheet {
         name: "比較".into(),
         notes: vec![format!("シナリオ比較 Scenario comparison — {title}")],
-        header: vec![
-            h("シナリオ", "Scenario"),
-            h("結果", "Outcome"),
-            h("パレート", "Pareto"),
-            h("契約数", "Contracts"),
-            h("包括契約", "Bundles"),
-            h("削減時間 h/年", "Hours freed"),
-            h("削減 FTE", "FTE freed"),
-            h("移動距離 km/年", "Travel km/yr"),
-            h("最大契約額 円", "Largest ¥"),
-            h("目安超過", "Over soft"),
-            h("ギャップ", "Gap"),
-            h("状態", "Status"),
-            h("理由", "Reason"),
-        ],
+        header,
         rows: body,
     }])
 }

@@ -315,3 +315,42 @@ fn a_sweep_over_the_policy_compares_the_cumulative_hours_freed() {
     let md = std::fs::read_to_string(out.join("comparison.md")).unwrap();
     assert!(md.contains("421 h (FY2028)"), "{md}");
 }
+
+#[test]
+fn an_end_year_mixing_cost_groups_facilities_freed_in_the_same_year() {
+    // ¥1,000,000 a year per year apart exceeds a bundle's fixed cost (146.667 h at
+    // ¥5,000 = ¥733,333 a year): no bundle then mixes facilities freed in different
+    // years. Without it (the other tests) each area is one bundle.
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let models = repo.join("models");
+    let v =
+        matome::validate::load_and_validate(&repo.join("tests/fixtures/phase_tiny"), Some(&models))
+            .unwrap();
+    let staff = StaffModel::load(Some(&models)).unwrap();
+    let s = Scenario::parse(
+        "[phase]\nfirst_year = 2025\nlast_year = 2028\nend_year_mixing_jpy = 1_000_000\n",
+        Path::new("t.toml"),
+        "t",
+    )
+    .unwrap();
+    let inputs = Inputs {
+        dataset_name: "phase_tiny",
+        ward: &v.ward,
+        staff: &staff,
+    };
+    let p = plan(inputs, &s, None).unwrap();
+    let fac: Vec<Vec<&str>> = p
+        .bundles
+        .iter()
+        .map(|b| {
+            b.facilities
+                .iter()
+                .map(|&f| v.ward.facilities()[f].id.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        fac,
+        [vec!["A1", "A2"], vec!["A3"], vec!["B1"], vec!["B2", "B3"]]
+    );
+}

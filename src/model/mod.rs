@@ -59,6 +59,19 @@ pub struct Date {
     pub day: u8,
 }
 
+impl Date {
+    /// The first Japanese fiscal year (April–March, named by the year it starts) that
+    /// begins after this date: a contract ending on 31 March 2026 frees its lines for
+    /// FY2026, one ending on 30 September 2026 for FY2027.
+    pub fn first_fiscal_year_after(self) -> i32 {
+        if self.month >= 4 {
+            self.year + 1
+        } else {
+            self.year
+        }
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)

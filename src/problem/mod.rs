@@ -88,8 +88,25 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
 
     let yen_h = scenario.costs.yen_per_staff_hour;
     let yen_km = scenario.costs.yen_per_km;
+    let free_year = end_years(ward, scenario, &units);
+    let mixing = scenario
+        .phase
+        .as_ref()
+        .map_or(0.0, |p| p.end_year_mixing_jpy);
+    // The end year of each hub's own facility unit (same trade-group set); None for a
+    // depot, which mixes nothing.
+    let hub_year: Vec<Option<i32>> = hubs
+        .iter()
+        .map(|h| {
+            let hf = h.facility()?;
+            units
+                .iter()
+                .position(|x| x.facility == hf && x.group_set == h.group_set)
+                .map(|hu| free_year[hu])
+        })
+        .collect();
     let mut per_unit = Vec::with_capacity(units.len());
-    for u in &units {
+    for (ui, u) in units.iter().enumerate() {
         let site = Site::Facility(u.facility);
         let area = &ward.facilities()[u.facility].area;
         // The unit's share of bundle administration does not depend on the hub; it is
@@ -109,7 +126,16 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
             if scenario.limits.max_distance_km.is_some_and(|m| km > m) {
                 continue;
             }
-            costs.push((h as u32, round_trips_km(u.visits, km) * yen_km + admin));
+            // Under `[phase] end_year_mixing_jpy`: years between this unit's last
+            // contract end and its hub facility's (same trade-group set), in yen a year.
+            let mix = match (mixing > 0.0, hub_year[h]) {
+                (true, Some(hy)) => mixing * f64::from((free_year[ui] - hy).abs()),
+                _ => 0.0,
+            };
+            costs.push((
+                h as u32,
+                round_trips_km(u.visits, km) * yen_km + admin + mix,
+            ));
         }
         per_unit.push(costs);
     }
@@ -165,6 +191,28 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
         fates,
         group_sets: sets,
     })
+}
+
+/// Per unit: the first fiscal year in which all its lines are free, held within the
+/// phase-in period (first year … last year + 1); all zero without `[phase]`.
+fn end_years(ward: &Ward, scenario: &Scenario, units: &[UnitInfo]) -> Vec<i32> {
+    let Some(p) = &scenario.phase else {
+        return vec![0; units.len()];
+    };
+    let years = p.years();
+    let (first, after) = (*years.start(), *years.end() + 1);
+    units
+        .iter()
+        .map(|u| {
+            u.lines
+                .iter()
+                .filter_map(|&l| ward.contract_of(&ward.lines()[l]))
+                .map(|c| c.end.first_fiscal_year_after())
+                .max()
+                .unwrap_or(first)
+                .clamp(first, after)
+        })
+        .collect()
 }
 
 #[cfg(test)]

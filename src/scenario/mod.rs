@@ -202,6 +202,12 @@ pub struct Phase {
     /// Bundles that may start in one fiscal year (each needs a procurement in the year
     /// before); absent: no cap.
     pub max_launches_per_year: Option<usize>,
+    /// Bundling with end dates in view: yen a year added to the bundling objective for
+    /// each unit and each fiscal year between the year its last contract ends (its
+    /// lines are all free) and the same year of its hub's facility, so that facilities
+    /// freed in the same year tend to share a bundle. 0 (the default): bundling ignores
+    /// end dates. See docs/phase-in.md for what it changes on the sample ward.
+    pub end_year_mixing_jpy: f64,
 }
 
 impl Default for Phase {
@@ -213,6 +219,7 @@ impl Default for Phase {
             min_share: 0.5,
             termination_cost_jpy_per_month: None,
             max_launches_per_year: None,
+            end_year_mixing_jpy: 0.0,
         }
     }
 }
@@ -532,6 +539,15 @@ fn validate_phase(p: &Phase, costs: &Costs) -> Result<(), (&'static str, String)
         return Err((
             "costs.yen_per_staff_hour",
             "policy = \"terminate\" では解約費用を職員時間に換算するため 0 より大きい値が必要です / must be positive under phase.policy = \"terminate\": termination yen are weighed against staff hours at this rate".into(),
+        ));
+    }
+    if !(p.end_year_mixing_jpy.is_finite() && p.end_year_mixing_jpy >= 0.0) {
+        return Err((
+            "phase.end_year_mixing_jpy",
+            format!(
+                "{} は 0 以上の円で指定してください / {} must be zero or positive yen",
+                p.end_year_mixing_jpy, p.end_year_mixing_jpy
+            ),
         ));
     }
     if p.max_launches_per_year == Some(0) {

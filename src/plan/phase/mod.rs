@@ -101,11 +101,7 @@ impl Phasing {
 
 /// The first fiscal year that begins after `end`: FY y runs 1 April y – 31 March y+1.
 pub fn free_from(end: Date) -> i32 {
-    if end.month >= 4 {
-        end.year + 1
-    } else {
-        end.year
-    }
+    end.first_fiscal_year_after()
 }
 
 /// Whole months (by average month length, rounded) a contract ending `end` still runs

@@ -44,16 +44,22 @@ fn approx(a: f64, b: f64, what: &str) {
 }
 
 fn phased(phase: &str) -> (Phasing, matome::plan::Accounts, Vec<String>) {
+    phased_on("phase_tiny", phase)
+}
+
+fn phased_on(dataset: &str, phase: &str) -> (Phasing, matome::plan::Accounts, Vec<String>) {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let models = repo.join("models");
-    let v =
-        matome::validate::load_and_validate(&repo.join("tests/fixtures/phase_tiny"), Some(&models))
-            .unwrap_or_else(|d| panic!("phase_tiny invalid: {d:?}"));
+    let v = matome::validate::load_and_validate(
+        &repo.join("tests/fixtures").join(dataset),
+        Some(&models),
+    )
+    .unwrap_or_else(|d| panic!("{dataset} invalid: {d:?}"));
     let staff = StaffModel::load(Some(&models)).unwrap();
     let text = format!("name = \"t\"\n[phase]\nfirst_year = 2025\nlast_year = 2028\n{phase}");
     let scenario = Scenario::parse(&text, Path::new("t.toml"), "t").unwrap();
     let inputs = Inputs {
-        dataset_name: "phase_tiny",
+        dataset_name: dataset,
         ward: &v.ward,
         staff: &staff,
     };
@@ -353,4 +359,55 @@ fn an_end_year_mixing_cost_groups_facilities_freed_in_the_same_year() {
         fac,
         [vec!["A1", "A2"], vec!["A3"], vec!["B1"], vec!["B2", "B3"]]
     );
+}
+
+#[test]
+fn a_contract_shared_by_two_bundles_is_held_until_both_have_taken_its_lines() {
+    // tests/fixtures/phase_shared_contract: phase_tiny with B1's elevator line moved
+    // into A3's elevator contract C11 (ends 2026-03-31, now ¥2M, still 24 h a year):
+    // 23 contracts, 552 h today. C11 is the one contract of two bundles (the MIP's
+    // continuous columns); it leaves only when 玉川 has started too.
+    let (p, a, _) = phased_on("phase_shared_contract", "policy = \"wait\"\n");
+    approx(a.staff_hours_before, 552.0, "before");
+    assert_eq!(p.starts, [Some(2026), Some(2027)]);
+    assert!(p.solver.continuous > 0, "{:?}", p.solver);
+    assert_ledger(
+        &p,
+        &[
+            (2024, 0, 0, 0, 23, 0.0, 0.0, 0.0),
+            (2025, 0, 0, 0, 23, L, 0.0, 0.0),
+            // 北沢 takes its 12 lines; C11 still holds 玉川's elevator: 11 contracts leave.
+            (2026, 1, 12, 11, 12 + 1, L, F - 24.0, 0.0),
+            (2027, 1, 12, 12, 2, 0.0, 2.0 * F - 24.0, 0.0),
+            (2028, 0, 0, 0, 2, 0.0, 2.0 * F - 24.0, 0.0),
+        ],
+    );
+    approx(p.solver.objective_hours, 272.1667, "objective");
+
+    let (p, _, _) = phased_on(
+        "phase_shared_contract",
+        "policy = \"absorb\"\nmin_share = 0.5\n",
+    );
+    assert_eq!(p.starts, [Some(2025), Some(2027)]);
+    assert_ledger(
+        &p,
+        &[
+            (2024, 0, 0, 0, 23, L, 0.0, 0.0),
+            (
+                2025,
+                1,
+                10,
+                10,
+                13 + 1,
+                0.0,
+                552.0 - 13.0 * 24.0 - BUNDLE,
+                0.0,
+            ),
+            // L11 and L12 join 北沢; C12 leaves, C11 waits for 玉川.
+            (2026, 0, 2, 1, 12 + 1, L, F - 24.0, 0.0),
+            (2027, 1, 12, 12, 2, 0.0, 2.0 * F - 24.0, 0.0),
+            (2028, 0, 0, 0, 2, 0.0, 2.0 * F - 24.0, 0.0),
+        ],
+    );
+    approx(p.solver.objective_hours, 349.0, "objective");
 }

@@ -318,6 +318,58 @@ fn a_sweep_over_the_policy_compares_the_cumulative_hours_freed() {
         assert_eq!(text.lines().count(), 6, "{text}");
     }
     assert!(!out.join("baseline").join("phase.csv").exists());
+    // Every report of a phased plan carries the phase-in; a plan without it does not.
+    let wait = out.join("phase-policy=wait");
+    let csv_text = std::fs::read_to_string(wait.join("phase.csv")).unwrap();
+    assert!(
+        csv_text.starts_with("\u{FEFF}fiscal_year,bundles_launched,lines_moved,contracts_at_year_end,staff_hours,hours_freed,fte_freed,termination_cost_jpy,"),
+        "{csv_text}"
+    );
+    assert!(
+        csv_text.contains("\n2026,1,12,13,140.0,124.8,0.07,0,12,"),
+        "{csv_text}"
+    );
+    let asg = std::fs::read_to_string(wait.join("assignments.csv")).unwrap();
+    let mut lines = asg.lines();
+    assert!(lines.next().unwrap().ends_with(",reason,moves_in_fy"));
+    assert!(
+        lines.next().unwrap().ends_with(",2026"),
+        "L01 joins 北沢 in FY2026"
+    );
+    assert!(
+        asg.lines().nth(13).unwrap().ends_with(",2027"),
+        "L13 joins 玉川 in FY2027"
+    );
+    let base_asg = std::fs::read_to_string(out.join("baseline").join("assignments.csv")).unwrap();
+    assert!(base_asg.lines().next().unwrap().ends_with(",reason"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(wait.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["phase"]["bundles"][1]["start"], 2027);
+    assert_eq!(summary["phase"]["solver"]["status"], "optimal");
+    assert_eq!(summary["scenario"]["phase"]["policy"], "wait");
+    let base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("baseline").join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(base.get("phase").is_none() && base["scenario"].get("phase").is_none());
+    let html = std::fs::read_to_string(wait.join("report.html")).unwrap();
+    assert!(html.contains("段階導入 Phase-in") && html.contains("<svg class=\"timeline\""));
+    let md = std::fs::read_to_string(wait.join("report.md")).unwrap();
+    assert!(
+        md.contains("| 令和8年度 FY2026 | 1 | 12 | 12 | 13 | 140 | 125 |"),
+        "{md}"
+    );
+    {
+        use calamine::{open_workbook, Reader, Xlsx};
+        let wb: Xlsx<_> = open_workbook(wait.join("plan.xlsx")).unwrap();
+        assert!(
+            wb.sheet_names().contains(&"段階導入".to_string()),
+            "{:?}",
+            wb.sheet_names()
+        );
+        let wb: Xlsx<_> = open_workbook(out.join("baseline").join("plan.xlsx")).unwrap();
+        assert!(!wb.sheet_names().contains(&"段階導入".to_string()));
+    }
     let md = std::fs::read_to_string(out.join("comparison.md")).unwrap();
     assert!(md.contains("421 h (FY2028)"), "{md}");
 }

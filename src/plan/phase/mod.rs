@@ -288,6 +288,13 @@ pub fn phase(
     let Some(phase) = &scenario.phase else {
         return Ok(None);
     };
+    // `Scenario::validate` guarantees a period; a scenario built in code may skip it.
+    if phase.years().is_empty() {
+        return Err(format!(
+            "[phase] の期間が空です / the period is empty: first_year {:?}, last_year {:?}",
+            phase.first_year, phase.last_year
+        ));
+    }
     let setup = Setup::new(inputs, scenario, phase, built, bundles);
     let earliest: Vec<Option<i32>> = (0..bundles.len())
         .map(|b| setup.years.iter().copied().find(|&y| setup.allowed(b, y)))

@@ -223,7 +223,7 @@ pub fn render(plan: &Plan) -> String {
                 format!("staff_time.{}", esc(&key)),
                 fixed(f.value, 2),
                 esc(&f.unit),
-                esc(&f.source),
+                esc(&crate::staff::sources::describe(&f.source)),
             ],
         );
     }
@@ -234,7 +234,7 @@ pub fn render(plan: &Plan) -> String {
             "scenario.costs.yen_per_staff_hour".into(),
             fixed(c.yen_per_staff_hour, 0),
             "¥/h".into(),
-            "scenario".into(),
+            esc(&crate::staff::sources::describe(SCENARIO_SOURCE)),
         ],
     );
     row(
@@ -243,7 +243,7 @@ pub fn render(plan: &Plan) -> String {
             "scenario.costs.yen_per_km".into(),
             fixed(c.yen_per_km, 0),
             "¥/km".into(),
-            "scenario".into(),
+            esc(&crate::staff::sources::describe(SCENARIO_SOURCE)),
         ],
     );
     row(
@@ -252,9 +252,24 @@ pub fn render(plan: &Plan) -> String {
             "scenario.costs.detour_factor".into(),
             fixed(c.detour_factor, 2),
             "road km / great-circle km".into(),
-            "scenario (used where travel.csv lacks a pair)".into(),
+            esc(&crate::staff::sources::describe(&format!(
+                "{SCENARIO_SOURCE}; used where travel.csv lacks a pair"
+            ))),
         ],
     );
+    if let Some(p) = &sc.phase {
+        for (key, v, unit) in super::phase::assumptions(p) {
+            row(
+                &mut s,
+                &[
+                    key,
+                    v,
+                    unit.into(),
+                    esc(&crate::staff::sources::describe(super::phase::PHASE_SOURCE)),
+                ],
+            );
+        }
+    }
     s.push_str("</table>\n");
     let _ = writeln!(
         s,
@@ -262,6 +277,10 @@ pub fn render(plan: &Plan) -> String {
     );
     s
 }
+
+/// Where the scenario's cost figures come from.
+pub(super) const SCENARIO_SOURCE: &str =
+    "scenario (the shipped scenarios' values: docs/sources.md#scenario-costs)";
 
 const STYLE: &str = "body{font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',sans-serif;margin:24px;color:#222;max-width:1100px}\
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}\

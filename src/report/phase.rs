@@ -13,6 +13,52 @@ use crate::text::{fixed, thousands as group};
 use serde_json::json;
 use std::fmt::Write;
 
+/// Where the `[phase]` figures come from.
+pub(super) const PHASE_SOURCE: &str =
+    "scenario [phase] (models/scenarios/phased.toml's values: docs/sources.md#phase-in-defaults)";
+
+/// The `[phase]` rows of the assumptions table: (key, value, unit).
+pub(super) fn assumptions(p: &crate::scenario::Phase) -> Vec<(String, String, &'static str)> {
+    let mut v = vec![
+        (
+            "scenario.phase.first_year / last_year".to_string(),
+            format!(
+                "{}–{}",
+                p.first_year.unwrap_or_default(),
+                p.last_year.unwrap_or_default()
+            ),
+            "fiscal years (April–March)",
+        ),
+        ("scenario.phase.policy".into(), p.policy.key().into(), ""),
+        (
+            "scenario.phase.min_share".into(),
+            fixed(p.min_share, 2),
+            "share of annual value (absorb)",
+        ),
+        (
+            "scenario.phase.max_launches_per_year".into(),
+            p.max_launches_per_year
+                .map_or("—".into(), |n| n.to_string()),
+            "bundles a year",
+        ),
+    ];
+    if let Some(c) = p.termination_cost_jpy_per_month {
+        v.push((
+            "scenario.phase.termination_cost_jpy_per_month".into(),
+            fixed(c, 0),
+            "¥ per contract and remaining month (terminate)",
+        ));
+    }
+    if p.end_year_mixing_jpy > 0.0 {
+        v.push((
+            "scenario.phase.end_year_mixing_jpy".into(),
+            fixed(p.end_year_mixing_jpy, 0),
+            "¥ a year per unit and year apart (bundling)",
+        ));
+    }
+    v
+}
+
 /// phase.csv's columns, in order.
 pub const CSV_HEADER: [&str; 16] = [
     "fiscal_year",

@@ -302,7 +302,7 @@ fn assumptions(plan: &Plan) -> Sheet {
                 Cell::text(format!("staff_time.{key}")),
                 Cell::Number(f.value),
                 Cell::text(&f.unit),
-                Cell::text(&f.source),
+                Cell::text(crate::staff::sources::describe(&f.source)),
             ]
         })
         .collect();
@@ -320,8 +320,20 @@ fn assumptions(plan: &Plan) -> Sheet {
             Cell::text(key),
             Cell::Number(v),
             Cell::text(unit),
-            Cell::text("scenario"),
+            Cell::text(crate::staff::sources::describe(
+                super::html::SCENARIO_SOURCE,
+            )),
         ]);
+    }
+    if let Some(p) = &plan.scenario.phase {
+        for (key, v, unit) in super::phase::assumptions(p) {
+            rows.push(vec![
+                Cell::text(key),
+                Cell::text(v),
+                Cell::text(unit),
+                Cell::text(crate::staff::sources::describe(super::phase::PHASE_SOURCE)),
+            ]);
+        }
     }
     Sheet {
         name: "前提".into(),

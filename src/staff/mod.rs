@@ -2,6 +2,8 @@
 //! single contracts and for a bundle, read from `models/staff_time.toml`. Every figure
 //! carries its unit and source so reports can print the assumptions they rest on.
 
+pub mod sources;
+
 use crate::model::{Contract, Date, Procurement};
 use serde::{Deserialize, Serialize};
 use std::path::Path;

@@ -40,9 +40,15 @@ pub(super) fn make_hubs(
             // One hub per facility and group set: several trade-group units of one
             // facility in one set share it.
             let mut seen = std::collections::HashSet::new();
+            let kind_ok = |kind: &str| {
+                scenario.hub_kinds.is_empty() || scenario.hub_kinds.iter().any(|k| k == kind)
+            };
             for u in units {
+                let f = &ward.facilities()[u.facility];
+                if !kind_ok(&f.kind) {
+                    continue;
+                }
                 if seen.insert((u.facility, u.group_set)) {
-                    let f = &ward.facilities()[u.facility];
                     hubs.push(HubInfo {
                         site: Site::Facility(u.facility),
                         name: format!("{} {}", f.id, f.name),
@@ -83,6 +89,32 @@ pub(super) fn make_hubs(
                     }
                 }
             }
+        }
+    }
+    // Under hub_kinds every area (within_area) and trade-group set that has units must
+    // keep a candidate hub, or its units could go nowhere: say which, before solving.
+    if !scenario.hub_kinds.is_empty() && scenario.hubs == HubSource::Facilities {
+        let mut missing: Vec<String> = Vec::new();
+        for u in units {
+            let area = &ward.facilities()[u.facility].area;
+            let served = hubs.iter().any(|h| {
+                h.group_set == u.group_set
+                    && (!scenario.within_area || h.area.as_deref() == Some(area.as_str()))
+            });
+            let what = if scenario.within_area {
+                format!("area {area}")
+            } else {
+                "the ward".to_string()
+            };
+            if !served && !missing.contains(&what) {
+                missing.push(what);
+            }
+        }
+        if !missing.is_empty() {
+            return Err(BuildError::NoHubOfKind {
+                kinds: scenario.hub_kinds.join(", "),
+                places: missing.join("; "),
+            });
         }
     }
     Ok(hubs)

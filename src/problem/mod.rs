@@ -43,6 +43,15 @@ pub enum BuildError {
     /// Every line is pinned or excluded.
     #[error("nothing to bundle: every service line is pinned or excluded by the scenario")]
     NothingToBundle,
+    /// `hub_kinds` leaves some area (or trade-group set) without any facility that may
+    /// be a hub.
+    #[error("scenario: hub_kinds [{kinds}] leaves no facility that may be a bundle's centre in {places}; 中心にできる施設がありません — add a kind present there")]
+    NoHubOfKind {
+        /// The scenario's kinds.
+        kinds: String,
+        /// Where no hub remains.
+        places: String,
+    },
     /// Depot hubs were asked for, but the ward has none.
     #[error("scenario says hubs = \"depots\" but the dataset has no depots.csv rows")]
     NoDepots,

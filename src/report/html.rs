@@ -145,7 +145,8 @@ pub fn render(plan: &Plan) -> String {
         &mut s,
         &[
             "ID",
-            "拠点 Hub",
+            "名称 Name",
+            "中心 Centre (hub)",
             "地域 Area",
             "施設 Facilities",
             "業務 Lines",
@@ -171,6 +172,7 @@ pub fn render(plan: &Plan) -> String {
                     svg::colour(i),
                     b.id
                 ),
+                esc(&b.name),
                 esc(&b.hub_name),
                 esc(&b.area),
                 b.facilities.len().to_string(),

@@ -59,13 +59,14 @@ pub fn render(plan: &Plan) -> String {
     }
     let _ = writeln!(
         s,
-        "\n## 包括契約 Bundles\n\n| ID | Hub | Area | Facilities | Lines | Labour h | Value ¥ | Travel km/yr | Round km |\n|---|---|---|---:|---:|---:|---:|---:|---:|"
+        "\n## 包括契約 Bundles\n\n| ID | 名称 Name | 中心 Centre (hub) | Area | Facilities | Lines | Labour h | Value ¥ | Travel km/yr | Round km |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|"
     );
     for b in &plan.bundles {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             b.id,
+            b.name.replace('|', "/"),
             b.hub_name.replace('|', "/"),
             b.area,
             b.facilities.len(),

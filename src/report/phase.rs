@@ -163,6 +163,7 @@ pub fn json(plan: &Plan, ph: &Phasing) -> serde_json::Value {
         "bundles_after_period": ph.deferred(),
         "bundles": plan.bundles.iter().enumerate().map(|(i, b)| json!({
             "bundle_id": b.id,
+            "name": b.name,
             "earliest_start": ph.earliest[i],
             "start": ph.starts[i],
             "launch_year": ph.starts[i].map(|s| s - 1),
@@ -349,7 +350,7 @@ pub fn markdown(plan: &Plan, ph: &Phasing) -> String {
                 format!("{m:>2}")
             })
             .collect();
-        let _ = writeln!(s, "{:<6} {}", b.id, marks.join(" "));
+        let _ = writeln!(s, "{:<6} {}  {}", b.id, marks.join(" "), b.name);
     }
     s.push_str("```\n\n");
     let _ = writeln!(s, "{}\n\n{}", solver_text(ph), SOURCES);
@@ -389,7 +390,7 @@ pub fn sheet(plan: &Plan, ph: &Phasing) -> Sheet {
             Cell::text(format!(
                 "{} {}: 開始 start {}, 調達 procurement {}, 最早 earliest {}",
                 b.id,
-                b.area,
+                b.name,
                 ph.starts[i].map_or("期間外 after the period".into(), fy_label),
                 ph.starts[i].map_or("—".into(), |s| fy_label(s - 1)),
                 ph.earliest[i].map_or("期間外 after the period".into(), fy_label)

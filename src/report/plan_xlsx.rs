@@ -120,6 +120,7 @@ fn bundles(plan: &Plan) -> Sheet {
                 .collect();
             vec![
                 Cell::text(&b.id),
+                Cell::text(&b.name),
                 Cell::text(&b.hub_id),
                 Cell::text(&b.hub_name),
                 Cell::text(&b.area),
@@ -140,8 +141,9 @@ fn bundles(plan: &Plan) -> Sheet {
         notes: vec![],
         header: vec![
             h("契約ID", "Bundle"),
-            h("拠点ID", "Hub id"),
-            h("拠点", "Hub"),
+            h("名称", "Name"),
+            h("中心ID", "Centre (hub) id"),
+            h("中心（拠点）", "Centre (hub)"),
             h("地域", "Area"),
             h("施設数", "Facilities"),
             h("業務数", "Lines"),
@@ -278,8 +280,9 @@ fn matrix(plan: &Plan, b: &crate::problem::Bundle, taken: &[String]) -> Sheet {
     Sheet {
         name: sheet_name(&format!("業務一覧 {}", b.id), taken),
         notes: vec![format!(
-            "{} — 拠点 hub {} ({}), 地域 area {}: 施設 {} 業務 {}",
+            "{} {} — 中心 centre (hub) {} ({}), 地域 area {}: 施設 {} 業務 {}",
             b.id,
+            b.name,
             b.hub_name,
             b.hub_id,
             b.area,

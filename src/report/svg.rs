@@ -70,7 +70,7 @@ pub fn map(plan: &Plan) -> String {
                 esc(&format!(
                     "{} {} ({} facilities)",
                     b.id,
-                    b.area,
+                    b.name,
                     b.facilities.len()
                 ))
             );
@@ -102,7 +102,10 @@ pub fn map(plan: &Plan) -> String {
             x - 4.0,
             y - 4.0,
             colour(i),
-            esc(&format!("拠点 hub {} — {}", b.hub_name, b.id))
+            esc(&format!(
+                "中心 centre (hub) {} — {} {}",
+                b.hub_name, b.id, b.name
+            ))
         );
     }
     s.push_str("</svg>");
@@ -201,10 +204,11 @@ pub fn timeline(plan: &Plan, ph: &crate::plan::phase::Phasing) -> String {
         let y = top + i as f64 * row;
         let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}<title>{}</title></text>",
             left - 6.0,
             y + row - 4.0,
-            esc(&format!("{} {}", b.id, b.area))
+            esc(&format!("{} {}", b.id, b.name.split(' ').next().unwrap_or(&b.area))),
+            esc(&format!("{} {}", b.id, b.name))
         );
         for (k, r) in ph.ledger.iter().enumerate() {
             let share = ph.timeline[i][k];

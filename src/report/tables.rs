@@ -15,6 +15,7 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "bundle_id",
+        "name",
         "hub_id",
         "hub_name",
         "area",
@@ -39,6 +40,7 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
             .collect();
         w.write_record([
             inert(&b.id).into_owned(),
+            inert(&b.name).into_owned(),
             inert(&b.hub_id).into_owned(),
             inert(&b.hub_name).into_owned(),
             inert(&b.area).into_owned(),

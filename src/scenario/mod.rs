@@ -243,6 +243,11 @@ pub struct Scenario {
     pub unit: UnitKind,
     /// Where bundles are served from.
     pub hubs: HubSource,
+    /// Facility kinds that may be a bundle's centre (hub) under `hubs = "facilities"`:
+    /// a prime contractor's site office sits in a building, not a park. Empty (the
+    /// default): any facility of the bundle.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hub_kinds: Vec<String>,
     /// Bundles never cross area boundaries.
     pub within_area: bool,
     /// Limits per bundle.
@@ -269,6 +274,7 @@ impl Default for Scenario {
             description: String::new(),
             unit: UnitKind::Facility,
             hubs: HubSource::Facilities,
+            hub_kinds: Vec::new(),
             within_area: true,
             limits: Limits::default(),
             bundles: BundleCount::default(),
@@ -456,6 +462,12 @@ impl Scenario {
         }
         if s.threads == 0 {
             return bad("solver.threads", "must be at least 1".into());
+        }
+        if let Some(k) = self.hub_kinds.iter().find(|k| k.trim().is_empty()) {
+            return bad(
+                "hub_kinds",
+                format!("{k:?}: 空の種別は指定できません / an empty facility kind names nothing"),
+            );
         }
         if let Some(p) = &self.phase {
             validate_phase(p, &self.costs).map_err(|(key, message)| ScenarioError::Invalid {

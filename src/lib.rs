@@ -30,6 +30,7 @@ pub mod bench;
 pub mod diag;
 pub mod generate;
 pub mod geo;
+pub mod import;
 pub mod io;
 pub mod model;
 pub mod plan;

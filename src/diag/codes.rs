@@ -86,6 +86,12 @@ pub const MODEL_SYNTAX: &str = "E0601";
 /// Two trades of the catalogue share a key.
 pub const DUPLICATE_TRADE_KEY: &str = "E0602";
 
+// Open-data import (`matome import opendata`).
+/// A published facility list has no column for the name or the coordinates.
+pub const UNMAPPED_LIST: &str = "E0701";
+/// The table of towns (`--areas`) gives one town two districts or areas.
+pub const DUPLICATE_TOWN: &str = "E0702";
+
 /// Every code with a one-line meaning, for `--help`-style listings and the docs test.
 pub const ALL: &[(&str, &str)] = &[
     (MISSING_FILE, "a required file of the dataset is missing"),
@@ -170,5 +176,13 @@ pub const ALL: &[(&str, &str)] = &[
     (
         DUPLICATE_TRADE_KEY,
         "two trades of the catalogue share a key",
+    ),
+    (
+        UNMAPPED_LIST,
+        "a published facility list has no name or coordinate columns",
+    ),
+    (
+        DUPLICATE_TOWN,
+        "the table of towns gives a town two districts or areas",
     ),
 ];

@@ -6,7 +6,7 @@ pub mod columns;
 mod dataset;
 pub mod decode;
 pub mod table;
-mod trades;
+pub(crate) mod trades;
 pub mod values;
 mod write;
 pub mod xlsx;
@@ -16,7 +16,7 @@ pub use dataset::{
     TRAVEL,
 };
 pub use trades::{parse_trades, read_trades, EMBEDDED_TRADES};
-pub use write::{write_dataset, write_dataset_atomic, WriteError};
+pub use write::{write_dataset, write_dataset_atomic, write_folder_atomic, WriteError};
 
 use std::path::{Path, PathBuf};
 

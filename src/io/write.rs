@@ -170,6 +170,18 @@ pub enum WriteError {
 /// keeps its old content or holds the whole new dataset. A non-empty `out` is replaced
 /// only with `force`.
 pub fn write_dataset_atomic(ds: &Dataset, out: &Path, force: bool) -> Result<(), WriteError> {
+    write_folder_atomic(out, force, |tmp| write_dataset(ds, tmp))
+}
+
+/// Runs `fill` on a new temporary sibling folder of `out`, then renames that folder
+/// into place: `out` either keeps its old content or holds everything `fill` wrote,
+/// never a part. A non-empty `out` is replaced only with `force`; when `fill` fails,
+/// the temporary folder is removed and `out` is untouched.
+pub fn write_folder_atomic(
+    out: &Path,
+    force: bool,
+    fill: impl FnOnce(&Path) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| WriteError::Io { path, source }
@@ -197,7 +209,7 @@ pub fn write_dataset_atomic(ds: &Dataset, out: &Path, force: bool) -> Result<(),
     let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    if let Err(e) = write_dataset(ds, &tmp) {
+    if let Err(e) = fill(&tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(WriteError::Io {
             path: tmp,

@@ -60,6 +60,16 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
     )
 }
 
+/// A worksheet's cells as text.
+pub struct Grid {
+    /// Excel's row number of `rows[0]`.
+    pub first_row: usize,
+    /// Excel's column index (0 = A) of the first cell of every row.
+    pub first_col: usize,
+    /// The cells, row by row.
+    pub rows: Vec<Vec<String>>,
+}
+
 /// An open workbook: opened (and its shared strings parsed) once, however many of its
 /// sheets are read.
 pub struct Book {
@@ -81,6 +91,22 @@ impl Book {
     /// Its sheet names, in workbook order.
     pub fn sheet_names(&self) -> Vec<String> {
         self.wb.sheet_names()
+    }
+
+    /// The cells of `sheet` as the CSV reader would see them, with the Excel row number
+    /// (1-based) of the first row and the column offset of the first column, for
+    /// readers that find their own header (the open-data importer).
+    pub fn grid(&mut self, sheet: &str) -> Result<Grid, String> {
+        let range = self
+            .wb
+            .worksheet_range(sheet)
+            .map_err(|e| format!("sheet '{sheet}': {e}"))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        Ok(Grid {
+            first_row: top as usize + 1,
+            first_col: left as usize,
+            rows: range.rows().map(|r| r.iter().map(text).collect()).collect(),
+        })
     }
 
     /// Reads the table `table` (`facilities`, …) from `sheet`. `None` (after

@@ -331,7 +331,10 @@ fn a_file_that_cannot_be_mapped_stops_the_import_with_its_reason_and_writes_noth
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("aed.csv"), "{err}");
+    assert!(
+        err.contains("error[E0701]") && err.contains("aed.csv"),
+        "{err}"
+    );
     assert!(
         err.contains("missing columns") && err.contains("name (") && err.contains("lat ("),
         "{err}"
@@ -375,4 +378,34 @@ fn an_output_folder_with_content_is_kept_unless_forced() {
     let o = matome(&["import", "opendata", s(&file), "--out", s(&out), "--force"]);
     assert!(o.status.success());
     assert!(!out.join("keep.txt").exists() && out.join("facilities.csv").is_file());
+}
+
+#[test]
+fn a_table_of_towns_with_a_town_given_twice_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let towns = tmp.path().join("towns.csv");
+    // CRLF, as Excel on Windows saves it: the second 太子堂 is on line 3.
+    fs::write(
+        &towns,
+        "町名,地区,地域\r\n太子堂,太子堂,世田谷\r\n太子堂,池尻,世田谷\r\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("city");
+    let o = matome(&[
+        "import",
+        "opendata",
+        s(&fixture("newer_facilities.csv")),
+        "--areas",
+        s(&towns),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error[E0702]") && err.contains("towns.csv:3"),
+        "{err}"
+    );
+    assert!(err.contains("already on line 2"), "{err}");
+    assert!(!out.exists());
 }

@@ -197,7 +197,10 @@ fn unmapped_text(files: &[(String, String)]) -> String {
         files.len()
     );
     for (f, why) in files {
-        s.push_str(&format!("\n  {f}: {why}"));
+        s.push_str(&format!(
+            "\n  error[{}] {f}: {why}",
+            crate::diag::codes::UNMAPPED_LIST
+        ));
     }
     s
 }

@@ -9,7 +9,7 @@
 
 use super::columns::Aliases;
 use super::table::{map_header, Table};
-use super::values::excel_serial;
+use super::values::{calendar, excel_serial};
 use crate::diag::{codes, Diagnostic};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::fs::File;
@@ -39,8 +39,14 @@ fn text(cell: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
+        // Inside Excel's range, the date by the workbook's own epoch (1900, or 1904 for
+        // workbooks from old Mac Excel); outside it, the number as stored.
         Data::DateTime(d) => match excel_serial(d.as_f64()) {
-            Some(date) => date.to_string(),
+            Some(_) => {
+                let (y, m, day, ..) = d.to_ymd_hms_milli();
+                calendar(i32::from(y), m, day)
+                    .map_or_else(|| d.as_f64().to_string(), |date| date.to_string())
+            }
             None => d.as_f64().to_string(),
         },
         Data::DateTimeIso(s) => s.chars().take(10).collect(),

@@ -32,6 +32,7 @@ pub mod generate;
 pub mod geo;
 pub mod import;
 pub mod io;
+pub mod market;
 pub mod model;
 pub mod plan;
 pub mod problem;

@@ -76,6 +76,19 @@ pub fn render(plan: &Plan) -> String {
             fixed(b.route_km, 1)
         );
     }
+    let _ = writeln!(s, "\n## 入札参加可能業者 Bidders\n");
+    for (k, v) in super::bidders::facts(plan) {
+        let _ = writeln!(s, "- {k}: {v}");
+    }
+    let head: Vec<String> = super::bidders::HEADER
+        .iter()
+        .map(|(ja, en)| format!("{ja} {en}"))
+        .collect();
+    let _ = writeln!(s, "\n| {} |\n|---|---|---:|---|---:|", head.join(" | "));
+    for r in super::bidders::rows(plan) {
+        let cells: Vec<String> = r.iter().map(|c| c.replace('|', "/")).collect();
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
+    }
     let _ = writeln!(
         s,
         "\n## 最適化 Solver\n\nObjective ¥{} / year, lower bound {}, gap {}, status {} ({}), checked independently.",

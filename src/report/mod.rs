@@ -5,6 +5,7 @@
 //! holds timings (under `timing`), so two runs with one seed differ nowhere else.
 
 mod atomic;
+mod bidders;
 pub mod comparison;
 mod geojson;
 mod html;

@@ -25,6 +25,8 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Write a synthetic but realistic ward dataset (deterministic for a seed).
     Generate(cli::generate::GenerateArgs),
+    /// Build a dataset from a city's published files (open-data facility lists).
+    Import(cli::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,5 +37,6 @@ fn main() -> ExitCode {
         Command::Scenarios(args) => cli::scenarios::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Generate(args) => cli::generate::run(args),
+        Command::Import(args) => cli::import::run(args),
     }
 }

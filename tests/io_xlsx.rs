@@ -314,3 +314,56 @@ fn a_missing_column_is_reported_on_the_header_row() {
     assert_eq!(d.column.as_deref(), Some("lat"));
     assert!(d.action.contains("緯度"), "{}", d.action);
 }
+
+/// Rewrites `path` so that the workbook uses the 1904 date system (old Mac Excel):
+/// the same serial numbers then mean dates 1,462 days later, as Excel shows them.
+fn to_1904(path: &Path) {
+    use std::io::{Read, Write};
+    let bytes = fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "xl/workbook.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            assert!(xml.contains("<workbookPr"), "{xml}");
+            data = xml
+                .replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn a_workbook_in_the_1904_date_system_reads_its_dates_as_excel_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for t in TABLES {
+        let mut wb = Workbook::new();
+        sheet(
+            &mut wb,
+            "Sheet1",
+            &rows_of(&format!("{t}.csv")),
+            false,
+            None,
+        );
+        wb.save(dir.path().join(format!("{t}.xlsx"))).unwrap();
+    }
+    to_1904(&dir.path().join("contracts.xlsx"));
+    let o = read_dataset(dir.path());
+    let c01 = o
+        .dataset
+        .contracts
+        .iter()
+        .find(|c| c.id == "C01")
+        .expect("C01 read");
+    // 2023-04-01 and 2026-03-31 as 1900 serials, read in the 1904 system.
+    assert_eq!(c01.start.to_string(), "2027-04-02");
+    assert_eq!(c01.end.to_string(), "2030-04-01");
+}

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod generate;
+pub mod import;
 mod inputs;
 pub mod plan;
 mod progress;

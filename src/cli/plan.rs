@@ -131,6 +131,24 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         group(a.travel_km_after.round() as i64),
         group(a.route_km_total.round() as i64)
     );
+    let m = &plan.market;
+    let firms = if m.derived {
+        "firms derived from contracts.csv".to_string()
+    } else {
+        format!("vendors.csv, {} firms", plan.inputs.ward.vendors().len())
+    };
+    let share = match (m.in_ward_share_before, m.in_ward_share_after) {
+        (Some(b), Some(a)) => format!(
+            "; in-ward firms' share {:.1} % → {:.1} %",
+            100.0 * b,
+            100.0 * a
+        ),
+        _ => String::new(),
+    };
+    println!(
+        "  bidders          fewest {} for a bundle ({firms}){share}",
+        m.fewest_bidders.map_or("—".to_string(), |f| f.to_string())
+    );
     println!(
         "  objective        ¥{} / yr, bound {}, gap {}, {} ({}), checked, {} s",
         group(sv.objective.round() as i64),

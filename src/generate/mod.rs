@@ -67,6 +67,7 @@ pub fn generate_from(text: &str, seed: u64) -> Result<Dataset, GenerateError> {
         lines,
         contracts,
         depots,
+        vendors: Vec::new(),
         travel: Default::default(),
     })
 }

@@ -6,17 +6,17 @@ pub mod columns;
 mod dataset;
 pub mod decode;
 pub mod table;
-mod trades;
+pub(crate) mod trades;
 pub mod values;
 mod write;
 pub mod xlsx;
 
 pub use dataset::{
     read_dataset, read_dataset_with, ReadOutcome, RowLines, CONTRACTS, DEPOTS, FACILITIES, LINES,
-    TRAVEL,
+    TRAVEL, VENDORS,
 };
 pub use trades::{parse_trades, read_trades, EMBEDDED_TRADES};
-pub use write::{write_dataset, write_dataset_atomic, WriteError};
+pub use write::{write_dataset, write_dataset_atomic, write_folder_atomic, WriteError};
 
 use std::path::{Path, PathBuf};
 

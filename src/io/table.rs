@@ -268,13 +268,13 @@ impl Table {
 /// (Excel on Windows), LF and a lone CR each end one line. The csv crate's own line
 /// count differs with CRLF rows (every diagnostic was one line too low), so rows are
 /// placed by their byte offset instead.
-struct LineIndex {
+pub(crate) struct LineIndex {
     /// Byte offset at which each line after the first starts.
     starts: Vec<u64>,
 }
 
 impl LineIndex {
-    fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let b = text.as_bytes();
         let mut starts = Vec::new();
         let mut i = 0;
@@ -296,7 +296,7 @@ impl LineIndex {
     }
 
     /// The 1-based line on which the byte at `offset` lies.
-    fn line(&self, offset: u64) -> usize {
+    pub(crate) fn line(&self, offset: u64) -> usize {
         self.starts.partition_point(|&s| s <= offset) + 1
     }
 }

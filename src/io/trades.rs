@@ -32,7 +32,7 @@ pub fn read_trades(path: Option<&Path>) -> Result<TradeCatalogue, Vec<Diagnostic
 
 /// The text of a model file (any encoding the dataset readers take), or the coded
 /// diagnostic saying why it cannot be read; `what` and `action` word the message.
-pub(super) fn read_model_text(
+pub(crate) fn read_model_text(
     path: &Path,
     what: &str,
     action: &str,
@@ -86,7 +86,7 @@ pub fn parse_trades(text: &str, file: &Path) -> Result<TradeCatalogue, Vec<Diagn
 
 /// A model file's TOML, or the MODEL_SYNTAX diagnostic at the line of the error;
 /// `what` and `action` word the message.
-pub(super) fn parse_model_toml<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_model_toml<T: serde::de::DeserializeOwned>(
     text: &str,
     file: &Path,
     what: &str,

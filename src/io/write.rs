@@ -2,7 +2,7 @@
 //! order of docs/data-format.md). Callers that must not leave half-written output write
 //! into a temporary folder and rename it (see `write_dataset_atomic`).
 
-use super::{CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL};
+use super::{CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL, VENDORS};
 use crate::model::{Dataset, Operator, Procurement};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -131,6 +131,40 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> io::Result<()> {
             depots,
         )?;
     }
+    if !ds.vendors.is_empty() {
+        let vendors = ds
+            .vendors
+            .iter()
+            .map(|v| {
+                vec![
+                    v.id.clone(),
+                    v.name.clone(),
+                    v.in_ward.to_string(),
+                    v.lat.map(num).unwrap_or_default(),
+                    v.lon.map(num).unwrap_or_default(),
+                    v.trades.join(";"),
+                    v.prime_capable.to_string(),
+                    v.max_annual_value
+                        .map(|y| y.0.to_string())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        table(
+            &dir.join(VENDORS),
+            &[
+                "vendor_id",
+                "name",
+                "in_ward",
+                "lat",
+                "lon",
+                "trades",
+                "prime_capable",
+                "max_annual_value_jpy",
+            ],
+            vendors,
+        )?;
+    }
     if !ds.travel.is_empty() {
         let mut pairs: Vec<_> = ds.travel.iter().collect();
         pairs.sort_by(|a, b| a.0.cmp(b.0));
@@ -170,6 +204,18 @@ pub enum WriteError {
 /// keeps its old content or holds the whole new dataset. A non-empty `out` is replaced
 /// only with `force`.
 pub fn write_dataset_atomic(ds: &Dataset, out: &Path, force: bool) -> Result<(), WriteError> {
+    write_folder_atomic(out, force, |tmp| write_dataset(ds, tmp))
+}
+
+/// Runs `fill` on a new temporary sibling folder of `out`, then renames that folder
+/// into place: `out` either keeps its old content or holds everything `fill` wrote,
+/// never a part. A non-empty `out` is replaced only with `force`; when `fill` fails,
+/// the temporary folder is removed and `out` is untouched.
+pub fn write_folder_atomic(
+    out: &Path,
+    force: bool,
+    fill: impl FnOnce(&Path) -> io::Result<()>,
+) -> Result<(), WriteError> {
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| WriteError::Io { path, source }
@@ -197,7 +243,7 @@ pub fn write_dataset_atomic(ds: &Dataset, out: &Path, force: bool) -> Result<(),
     let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    if let Err(e) = write_dataset(ds, &tmp) {
+    if let Err(e) = fill(&tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(WriteError::Io {
             path: tmp,

@@ -9,7 +9,7 @@
 
 use super::columns::Aliases;
 use super::table::{map_header, Table};
-use super::values::excel_serial;
+use super::values::{calendar, excel_serial};
 use crate::diag::{codes, Diagnostic};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::fs::File;
@@ -17,12 +17,13 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// The sheet names a one-workbook dataset may use for each table.
-pub const SHEETS: [(&str, &[&str]); 5] = [
+pub const SHEETS: [(&str, &[&str]); 6] = [
     ("facilities", &["facilities", "施設"]),
     ("service_lines", &["service_lines", "業務"]),
     ("contracts", &["contracts", "契約"]),
     ("travel", &["travel", "移動"]),
     ("depots", &["depots", "拠点"]),
+    ("vendors", &["vendors", "業者"]),
 ];
 
 /// How a table is shown in messages: `facilities.xlsx [施設]`.
@@ -39,8 +40,14 @@ fn text(cell: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
+        // Inside Excel's range, the date by the workbook's own epoch (1900, or 1904 for
+        // workbooks from old Mac Excel); outside it, the number as stored.
         Data::DateTime(d) => match excel_serial(d.as_f64()) {
-            Some(date) => date.to_string(),
+            Some(_) => {
+                let (y, m, day, ..) = d.to_ymd_hms_milli();
+                calendar(i32::from(y), m, day)
+                    .map_or_else(|| d.as_f64().to_string(), |date| date.to_string())
+            }
             None => d.as_f64().to_string(),
         },
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
@@ -58,6 +65,16 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
         format!("cannot read the workbook: {why}"),
         "save it again from Excel as .xlsx (Excel workbook), or as CSV UTF-8",
     )
+}
+
+/// A worksheet's cells as text.
+pub struct Grid {
+    /// Excel's row number of `rows[0]`.
+    pub first_row: usize,
+    /// Excel's column index (0 = A) of the first cell of every row.
+    pub first_col: usize,
+    /// The cells, row by row.
+    pub rows: Vec<Vec<String>>,
 }
 
 /// An open workbook: opened (and its shared strings parsed) once, however many of its
@@ -81,6 +98,22 @@ impl Book {
     /// Its sheet names, in workbook order.
     pub fn sheet_names(&self) -> Vec<String> {
         self.wb.sheet_names()
+    }
+
+    /// The cells of `sheet` as the CSV reader would see them, with the Excel row number
+    /// (1-based) of the first row and the column offset of the first column, for
+    /// readers that find their own header (the open-data importer).
+    pub fn grid(&mut self, sheet: &str) -> Result<Grid, String> {
+        let range = self
+            .wb
+            .worksheet_range(sheet)
+            .map_err(|e| format!("sheet '{sheet}': {e}"))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        Ok(Grid {
+            first_row: top as usize + 1,
+            first_col: left as usize,
+            rows: range.rows().map(|r| r.iter().map(text).collect()).collect(),
+        })
     }
 
     /// Reads the table `table` (`facilities`, …) from `sheet`. `None` (after

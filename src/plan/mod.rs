@@ -84,6 +84,8 @@ pub struct Plan<'a> {
     pub accounts: Accounts,
     /// The solver's figures.
     pub solver: SolverOutcome,
+    /// Who can bid for each bundle, and the in-ward firms' share before and after.
+    pub market: crate::market::PlanMarket,
     /// The phase-in over fiscal years, when the scenario has `[phase]`.
     pub phase: Option<phase::Phasing>,
     /// Wall time of the whole plan (build, solve, check, accounts, phase-in), seconds.
@@ -157,6 +159,7 @@ impl PlanError {
             PlanError::Infeasible(_)
                 | PlanError::NoSolution(_)
                 | PlanError::Build(BuildError::NothingToBundle)
+                | PlanError::Build(BuildError::TooFewBidders { .. })
         )
     }
 }
@@ -208,6 +211,25 @@ pub fn plan<'a>(
         inputs.staff,
     );
     let accounts = accounts(inputs, scenario, &built, &bundles);
+    let market = crate::market::plan_market(inputs.ward, scenario, &built, &bundles);
+    // limits.min_bidders is enforced through value caps; check it on the bundles as
+    // they came out, so a plan that breaks it is never written.
+    if let Some(k) = scenario.limits.min_bidders {
+        let short: Vec<String> = market
+            .bundles
+            .iter()
+            .filter(|b| b.fewest < k)
+            .map(|b| {
+                format!(
+                    "bundle {} has {} bidders, below limits.min_bidders = {k}",
+                    b.bundle, b.fewest
+                )
+            })
+            .collect();
+        if !short.is_empty() {
+            return Err(PlanError::CheckFailed(short));
+        }
+    }
     let phase = phase::phase(inputs, scenario, &built, &bundles).map_err(PlanError::Phase)?;
     let gap = report.gap();
     let solver = SolverOutcome {
@@ -231,6 +253,7 @@ pub fn plan<'a>(
         bundles,
         accounts,
         solver,
+        market,
         phase,
         total_seconds: start.elapsed().as_secs_f64(),
     })

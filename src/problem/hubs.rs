@@ -33,7 +33,7 @@ pub(super) fn make_hubs(
     scenario: &Scenario,
     units: &[UnitInfo],
     n_sets: usize,
-) -> Result<Vec<HubInfo>, BuildError> {
+) -> Result<(Vec<HubInfo>, Vec<String>), BuildError> {
     let mut hubs = Vec::new();
     match scenario.hubs {
         HubSource::Facilities => {
@@ -91,31 +91,43 @@ pub(super) fn make_hubs(
             }
         }
     }
-    // Under hub_kinds every area (within_area) and trade-group set that has units must
-    // keep a candidate hub, or its units could go nowhere: say which, before solving.
+    // Under hub_kinds, an area (within_area) or trade-group set whose units would have
+    // no hub of those kinds may use any of its facilities instead, and the plan says so:
+    // a small ward's register may have no school or office in some area.
+    let mut fallback: Vec<String> = Vec::new();
     if !scenario.hub_kinds.is_empty() && scenario.hubs == HubSource::Facilities {
-        let mut missing: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<(usize, usize)> = hubs
+            .iter()
+            .filter_map(|h| h.facility().map(|f| (f, h.group_set)))
+            .collect();
+        let mut extra = Vec::new();
         for u in units {
-            let area = &ward.facilities()[u.facility].area;
+            let f = &ward.facilities()[u.facility];
             let served = hubs.iter().any(|h| {
                 h.group_set == u.group_set
-                    && (!scenario.within_area || h.area.as_deref() == Some(area.as_str()))
+                    && (!scenario.within_area || h.area.as_deref() == Some(f.area.as_str()))
             });
+            if served {
+                continue;
+            }
             let what = if scenario.within_area {
-                format!("area {area}")
+                format!("{} 地域 area", f.area)
             } else {
-                "the ward".to_string()
+                "区全体 the ward".to_string()
             };
-            if !served && !missing.contains(&what) {
-                missing.push(what);
+            if !fallback.contains(&what) {
+                fallback.push(what);
+            }
+            if seen.insert((u.facility, u.group_set)) {
+                extra.push(HubInfo {
+                    site: Site::Facility(u.facility),
+                    name: format!("{} {}", f.id, f.name),
+                    area: Some(f.area.clone()),
+                    group_set: u.group_set,
+                });
             }
         }
-        if !missing.is_empty() {
-            return Err(BuildError::NoHubOfKind {
-                kinds: scenario.hub_kinds.join(", "),
-                places: missing.join("; "),
-            });
-        }
+        hubs.extend(extra);
     }
-    Ok(hubs)
+    Ok((hubs, fallback))
 }

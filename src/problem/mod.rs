@@ -43,18 +43,18 @@ pub enum BuildError {
     /// Every line is pinned or excluded.
     #[error("nothing to bundle: every service line is pinned or excluded by the scenario")]
     NothingToBundle,
-    /// `hub_kinds` leaves some area (or trade-group set) without any facility that may
-    /// be a hub.
-    #[error("scenario: hub_kinds [{kinds}] leaves no facility that may be a bundle's centre in {places}; 中心にできる施設がありません — add a kind present there")]
-    NoHubOfKind {
-        /// The scenario's kinds.
-        kinds: String,
-        /// Where no hub remains.
-        places: String,
-    },
     /// Depot hubs were asked for, but the ward has none.
     #[error("scenario says hubs = \"depots\" but the dataset has no depots.csv rows")]
     NoDepots,
+    /// `limits.min_bidders` cannot be met: too few firms can bid for a lot of these
+    /// trades at any value.
+    #[error("limits.min_bidders = {need}: {what}")]
+    TooFewBidders {
+        /// The scenario's minimum.
+        need: usize,
+        /// Which lot, its trades, and the firms that could bid for it.
+        what: String,
+    },
     /// The engine refused the problem: a bug in this module.
     #[error("internal: the built problem is malformed: {0}")]
     Problem(#[from] ProblemError),
@@ -73,6 +73,9 @@ pub struct Built {
     pub fates: Vec<LineFate>,
     /// Trade groups that may share a bundle; a hub and its units share one set.
     pub group_sets: Vec<Vec<String>>,
+    /// Where `hub_kinds` left no facility of those kinds, so any facility there may be
+    /// a centre ("砧 地域 area"); empty normally.
+    pub hub_fallback: Vec<String>,
 }
 
 /// The engine's hub count for the scenario's bundle-count rule.
@@ -92,7 +95,7 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
     if units.is_empty() {
         return Err(BuildError::NothingToBundle);
     }
-    let hubs = hubs::make_hubs(ward, scenario, &units, sets.len())?;
+    let (hubs, hub_fallback) = hubs::make_hubs(ward, scenario, &units, sets.len())?;
     let travel = ward.travel(scenario.costs.detour_factor);
 
     let yen_h = scenario.costs.yen_per_staff_hour;
@@ -155,22 +158,41 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
         l.max_value_jpy.map_or(f64::INFINITY, |v| v as f64),
         l.max_facilities.map_or(f64::INFINITY, |v| v as f64),
     ];
-    let min_load = vec![0.0, l.min_value_jpy.map_or(0.0, |v| v as f64), 0.0];
+    let mut min_load = vec![0.0, l.min_value_jpy.map_or(0.0, |v| v as f64), 0.0];
+    let bidding = bidder_caps(ward, scenario, &units, &hubs, &sets)?;
+    let mut dims: Vec<String> = vec![
+        "annual labour hours".into(),
+        "annual value (yen)".into(),
+        "facilities".into(),
+    ];
+    dims.extend(bidding.dims.iter().map(|d| format!("lot value (yen): {d}")));
+    min_load.extend(std::iter::repeat_n(0.0, bidding.dims.len()));
     let fixed = staff.bundle_fixed_hours() * yen_h;
     let engine_units: Vec<Unit> = units
         .iter()
-        .map(|u| Unit {
-            name: u.label(ward, &sets),
-            load: vec![u.hours, u.value as f64, 1.0],
-            xy: Some(ward.xy(Site::Facility(u.facility))),
+        .enumerate()
+        .map(|(i, u)| {
+            let mut load = vec![u.hours, u.value as f64, 1.0];
+            load.extend(&bidding.unit_load[i]);
+            Unit {
+                name: u.label(ward, &sets),
+                load,
+                xy: Some(ward.xy(Site::Facility(u.facility))),
+            }
         })
         .collect();
     let engine_hubs: Vec<Hub> = hubs
         .iter()
-        .map(|h| Hub {
+        .enumerate()
+        .map(|(i, h)| Hub {
             name: h.name.clone(),
             fixed_cost: fixed,
-            capacity: capacity.clone(),
+            capacity: {
+                let mut c = capacity.clone();
+                c[DIM_VALUE] = c[DIM_VALUE].min(bidding.hub_value_cap[i]);
+                c.extend(&bidding.hub_caps[i]);
+                c
+            },
             min_load: min_load.clone(),
             xy: Some(ward.xy(h.site)),
             own_unit: h.facility().and_then(|fi| {
@@ -182,11 +204,7 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
         .collect();
     let problem = Problem::new(
         scenario.name.clone(),
-        vec![
-            "annual labour hours".into(),
-            "annual value (yen)".into(),
-            "facilities".into(),
-        ],
+        dims,
         engine_units,
         engine_hubs,
         Arcs::Sparse { per_unit },
@@ -199,6 +217,7 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
         hubs,
         fates,
         group_sets: sets,
+        hub_fallback,
     })
 }
 
@@ -222,6 +241,164 @@ fn end_years(ward: &Ward, scenario: &Scenario, units: &[UnitInfo]) -> Vec<i32> {
                 .clamp(first, after)
         })
         .collect()
+}
+
+/// What `limits.min_bidders` adds to the engine problem: a value cap per hub (every
+/// lot of a bundle then has at least k qualified bidders) and, for `lots = by_trade` or
+/// `by_area`, one extra value dimension per lot kind with its cap.
+struct BidderCaps {
+    /// The extra dimensions' names (a trade group or an area).
+    dims: Vec<String>,
+    /// Per unit, its load on each extra dimension.
+    unit_load: Vec<Vec<f64>>,
+    /// Per hub, the cap on the whole bundle's value.
+    hub_value_cap: Vec<f64>,
+    /// Per hub, the cap on each extra dimension.
+    hub_caps: Vec<Vec<f64>>,
+}
+
+/// Translates `limits.min_bidders = k` into capacities the engine enforces. A firm that
+/// performs every trade of a lot (or is prime-capable) and is qualified for a value v
+/// can bid for any lot of those trades worth at most v; so capping a lot's value at the
+/// k-th largest qualification among the firms that can do all the trades the lot may
+/// hold guarantees k bidders. Trades a lot may hold: those of its trade-group set
+/// (whole bundles, and area lots) or of its trade group (`by_trade` lots), as present
+/// among the bundleable lines. Conservative: a bundle with fewer trades may have more
+/// bidders than its cap assumes. Errs, naming the trades and the firms, when fewer
+/// than k firms can do a lot's trades at any value.
+fn bidder_caps(
+    ward: &Ward,
+    scenario: &Scenario,
+    units: &[UnitInfo],
+    hubs: &[HubInfo],
+    sets: &[Vec<String>],
+) -> Result<BidderCaps, BuildError> {
+    use crate::scenario::Lots;
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut caps = BidderCaps {
+        dims: Vec::new(),
+        unit_load: vec![Vec::new(); units.len()],
+        hub_value_cap: vec![f64::INFINITY; hubs.len()],
+        hub_caps: vec![Vec::new(); hubs.len()],
+    };
+    let Some(k) = scenario.limits.min_bidders else {
+        return Ok(caps);
+    };
+    let market = crate::market::Market::of(ward);
+    let catalogue = &ward.trades().trades;
+    let lines = ward.lines();
+    let keys = |t: &BTreeSet<usize>| {
+        t.iter()
+            .map(|&i| catalogue[i].key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let short = |need: usize, what: String, trades: &BTreeSet<usize>| {
+        let able: Vec<String> = market
+            .firms
+            .iter()
+            .filter(|f| f.prime_capable || trades.is_subset(&f.trades))
+            .map(|f| match f.max_value {
+                Some(v) => format!(
+                    "{} (up to ¥{})",
+                    f.name,
+                    crate::text::thousands(v.round() as i64)
+                ),
+                None => f.name.clone(),
+            })
+            .collect();
+        let source = if market.derived {
+            "firms derived from contracts.csv (no vendors.csv: add one to name prime-capable firms and their grades)"
+        } else {
+            "firms of vendors.csv"
+        };
+        BuildError::TooFewBidders {
+            need,
+            what: format!(
+                "{what} needs firms that perform {} or are prime-capable; the {source} have {}: {}. Lower limits.min_bidders, split the lots (lots = \"by_trade\"), keep the trade groups apart ([trade_groups]) or add firms",
+                keys(trades),
+                able.len(),
+                if able.is_empty() { "none".to_string() } else { able.join("; ") }
+            ),
+        }
+    };
+    // Trades present per trade-group set, and per trade group.
+    let mut set_trades: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); sets.len()];
+    let mut group_trades: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for u in units {
+        for &l in &u.lines {
+            let t = lines[l].trade;
+            set_trades[u.group_set].insert(t);
+            group_trades
+                .entry(catalogue[t].group.clone())
+                .or_default()
+                .insert(t);
+        }
+    }
+    let mut set_cap = vec![f64::INFINITY; sets.len()];
+    if scenario.lots != Lots::ByTrade {
+        for (s, trades) in set_trades.iter().enumerate() {
+            if trades.is_empty() {
+                continue;
+            }
+            set_cap[s] = market.value_cap(trades, k).ok_or_else(|| {
+                short(
+                    k,
+                    format!("a bundle of trade groups {}", sets[s].join("+")),
+                    trades,
+                )
+            })?;
+        }
+    }
+    match scenario.lots {
+        Lots::Whole => {
+            for (h, hub) in hubs.iter().enumerate() {
+                caps.hub_value_cap[h] = set_cap[hub.group_set];
+            }
+        }
+        Lots::ByTrade => {
+            let groups: Vec<(String, f64)> = group_trades
+                .iter()
+                .map(|(g, trades)| {
+                    market
+                        .value_cap(trades, k)
+                        .map(|c| (g.clone(), c))
+                        .ok_or_else(|| short(k, format!("a lot of trade group {g}"), trades))
+                })
+                .collect::<Result<_, _>>()?;
+            caps.dims = groups.iter().map(|(g, _)| g.clone()).collect();
+            for (i, u) in units.iter().enumerate() {
+                caps.unit_load[i] = groups
+                    .iter()
+                    .map(|(g, _)| {
+                        u.lines
+                            .iter()
+                            .filter(|&&l| &catalogue[lines[l].trade].group == g)
+                            .map(|&l| lines[l].annual_cost.0 as f64)
+                            .sum()
+                    })
+                    .collect();
+            }
+            for h in 0..hubs.len() {
+                caps.hub_caps[h] = groups.iter().map(|(_, c)| *c).collect();
+            }
+        }
+        Lots::ByArea => {
+            caps.dims = ward.areas().to_vec();
+            for (i, u) in units.iter().enumerate() {
+                let area = &ward.facilities()[u.facility].area;
+                caps.unit_load[i] = caps
+                    .dims
+                    .iter()
+                    .map(|a| if a == area { u.value as f64 } else { 0.0 })
+                    .collect();
+            }
+            for (h, hub) in hubs.iter().enumerate() {
+                caps.hub_caps[h] = vec![set_cap[hub.group_set]; caps.dims.len()];
+            }
+        }
+    }
+    Ok(caps)
 }
 
 #[cfg(test)]

@@ -140,7 +140,11 @@ pub fn render(plan: &Plan) -> String {
     }
     s.push_str("</table>\n");
 
-    s.push_str("<h2>包括契約一覧 Bundles</h2>\n<table>\n");
+    s.push_str("<h2>包括契約一覧 Bundles</h2>\n");
+    if let Some(note) = super::hub_note(plan) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    s.push_str("<table>\n");
     head(
         &mut s,
         &[
@@ -189,6 +193,24 @@ pub fn render(plan: &Plan) -> String {
                 fixed(b.admin_hours, 0),
             ],
         );
+    }
+    s.push_str("</table>\n");
+
+    s.push_str("<h2>入札参加可能業者 Bidders</h2>\n<table>\n");
+    for (k, v) in super::bidders::facts(plan) {
+        row(&mut s, &[esc(&k), esc(&v)]);
+    }
+    s.push_str("</table>\n<table>\n");
+    let head_cells: Vec<String> = super::bidders::HEADER
+        .iter()
+        .map(|(ja, en)| format!("{ja} {en}"))
+        .collect();
+    head(
+        &mut s,
+        &head_cells.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for r in super::bidders::rows(plan) {
+        row(&mut s, &r.iter().map(|c| esc(c)).collect::<Vec<_>>());
     }
     s.push_str("</table>\n");
 

@@ -61,6 +61,9 @@ pub fn render(plan: &Plan) -> String {
         s,
         "\n## 包括契約 Bundles\n\n| ID | 名称 Name | 中心 Centre (hub) | Area | Facilities | Lines | Labour h | Value ¥ | Travel km/yr | Round km |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|"
     );
+    if let Some(note) = super::hub_note(plan) {
+        let _ = writeln!(s, "\n{note}");
+    }
     for b in &plan.bundles {
         let _ = writeln!(
             s,
@@ -76,6 +79,19 @@ pub fn render(plan: &Plan) -> String {
             group(b.travel_km_year.round() as i64),
             fixed(b.route_km, 1)
         );
+    }
+    let _ = writeln!(s, "\n## 入札参加可能業者 Bidders\n");
+    for (k, v) in super::bidders::facts(plan) {
+        let _ = writeln!(s, "- {k}: {v}");
+    }
+    let head: Vec<String> = super::bidders::HEADER
+        .iter()
+        .map(|(ja, en)| format!("{ja} {en}"))
+        .collect();
+    let _ = writeln!(s, "\n| {} |\n|---|---|---:|---|---:|", head.join(" | "));
+    for r in super::bidders::rows(plan) {
+        let cells: Vec<String> = r.iter().map(|c| c.replace('|', "/")).collect();
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
     }
     if let Some(ph) = &plan.phase {
         s.push_str(&super::phase::markdown(plan, ph));

@@ -5,6 +5,7 @@
 //! holds timings (under `timing`), so two runs with one seed differ nowhere else.
 
 mod atomic;
+mod bidders;
 pub mod comparison;
 mod geojson;
 mod html;
@@ -57,6 +58,26 @@ pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> 
 pub fn write(plan: &Plan, dataset_dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     ensure_outside(dataset_dir, out_dir)?;
     write_files(out_dir, &render(plan)?)
+}
+
+/// What may be a bundle's centre, when the scenario limits it (`hub_kinds`), and where
+/// no facility of those kinds was found so any facility there served.
+pub(crate) fn hub_note(plan: &Plan) -> Option<String> {
+    let kinds = &plan.scenario.hub_kinds;
+    if kinds.is_empty() {
+        return None;
+    }
+    let mut note = format!(
+        "中心（拠点）にできる施設種別 Kinds that may be a bundle's centre (hub_kinds): {}.",
+        kinds.join(", ")
+    );
+    if !plan.built.hub_fallback.is_empty() {
+        note.push_str(&format!(
+            " 該当施設がないため任意の施設を中心とした地域 No facility of those kinds in {}: any facility there may be the centre.",
+            plan.built.hub_fallback.join(", ")
+        ));
+    }
+    Some(note)
 }
 
 /// Escapes text for HTML and SVG.

@@ -352,8 +352,42 @@ fn assumptions(plan: &Plan) -> Sheet {
 }
 
 /// The workbook's bytes.
+/// 入札 Bidders: where the firms come from and the shares as notes, one row per bundle.
+fn bidders(plan: &Plan) -> Sheet {
+    let notes = super::bidders::facts(plan)
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    let rows = super::bidders::rows(plan)
+        .into_iter()
+        .map(|[id, lots, fewest, names, subs]| {
+            vec![
+                Cell::text(id),
+                Cell::text(lots),
+                Cell::Count(fewest.parse().unwrap_or(0)),
+                Cell::text(names),
+                Cell::Count(subs.parse().unwrap_or(0)),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "入札".into(),
+        notes,
+        header: super::bidders::HEADER
+            .iter()
+            .map(|(ja, en)| h(ja, en))
+            .collect(),
+        rows,
+    }
+}
+
 pub fn render(plan: &Plan) -> Result<Vec<u8>, WorkbookError> {
-    let mut sheets = vec![summary(plan), bundles(plan), assignments(plan)];
+    let mut sheets = vec![
+        summary(plan),
+        bundles(plan),
+        bidders(plan),
+        assignments(plan),
+    ];
     for b in &plan.bundles {
         let taken: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
         sheets.push(matrix(plan, b, &taken));

@@ -56,6 +56,15 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "after": r(a.travel_km_after, 1),
             "route_km_per_round_all_bundles": r(a.route_km_total, 1),
         },
+        "bidders": {
+            "firms_derived_from_contracts": plan.market.derived,
+            "fewest_of_any_bundle": plan.market.fewest_bidders,
+            "in_ward_share_before": plan.market.in_ward_share_before.map(|x| r(x, 4)),
+            "in_ward_share_after": plan.market.in_ward_share_after.map(|x| r(x, 4)),
+            "subcontract_in_ward": plan.scenario.vendors.subcontract_in_ward,
+            "lots": plan.scenario.lots.name(),
+            "by_bundle": plan.market.bundles,
+        },
         "solver": {
             "objective_jpy_per_year": r(s.objective, 0),
             "lower_bound_jpy_per_year": r(s.lower_bound, 0),
@@ -69,6 +78,9 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "total_seconds": r(plan.total_seconds, 3),
         },
     });
+    if !plan.built.hub_fallback.is_empty() {
+        v["hub_kinds_fallback"] = json!(plan.built.hub_fallback);
+    }
     if let Some(ph) = &plan.phase {
         v["phase"] = super::phase::json(plan, ph);
         v["timing"]["phase_mip_seconds"] = json!(r(ph.solver.seconds, 3));

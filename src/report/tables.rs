@@ -30,9 +30,31 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
         "travel_km_year",
         "route_km",
         "admin_hours_year",
+        "bidders",
+        "bidder_ids",
+        "lots",
+        "in_ward_subcontractors",
     ])
     .expect("memory");
-    for b in &plan.bundles {
+    for (i, b) in plan.bundles.iter().enumerate() {
+        let m = &plan.market.bundles[i];
+        // The whole bundle's bidders when it is one lot; else every lot's.
+        let bidder_ids: Vec<&str> = if m.lots.len() == 1 {
+            m.lots[0].bidders.iter().map(String::as_str).collect()
+        } else {
+            Vec::new()
+        };
+        let lots: Vec<String> = m
+            .lots
+            .iter()
+            .map(|l| format!("{}:{}", l.label, l.bidders.len()))
+            .collect();
+        let subs: std::collections::BTreeSet<&str> = m
+            .in_ward_subcontractors
+            .values()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         let ids: Vec<&str> = b
             .facilities
             .iter()
@@ -55,6 +77,10 @@ pub fn bundles_csv(plan: &Plan) -> Vec<u8> {
             fixed(b.travel_km_year, 1),
             fixed(b.route_km, 2),
             fixed(b.admin_hours, 1),
+            m.fewest.to_string(),
+            inert(&bidder_ids.join(";")).into_owned(),
+            inert(&lots.join(";")).into_owned(),
+            subs.len().to_string(),
         ])
         .expect("memory");
     }

@@ -114,6 +114,8 @@ pub fn display_width(s: &str) -> usize {
 
 struct Formats {
     header: Format,
+    /// The header of a number column: right-aligned over its right-aligned numbers.
+    header_number: Format,
     note: Format,
     text: Format,
     count: Format,
@@ -131,6 +133,12 @@ impl Formats {
                 .set_bold()
                 .set_text_wrap()
                 .set_align(FormatAlign::Top)
+                .set_background_color(0xDDEBF7),
+            header_number: font(Format::new())
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_align(FormatAlign::Right)
                 .set_background_color(0xDDEBF7),
             note: font(Format::new()).set_italic(),
             text: font(Format::new()),
@@ -217,7 +225,12 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
             } else {
                 format!("{ja}\n{en}")
             };
-            ws.write_string_with_format(head, c as u16, &label, &f.header)?;
+            let format = if numeric[c] && !sheet.rows.is_empty() {
+                &f.header_number
+            } else {
+                &f.header
+            };
+            ws.write_string_with_format(head, c as u16, &label, format)?;
             let longest = display_width(ja).max(display_width(en));
             width[c] = if numeric[c] {
                 width[c].max(longest.min(14))

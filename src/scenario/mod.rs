@@ -49,6 +49,44 @@ pub struct Limits {
     pub max_facilities: Option<usize>,
     /// Distance from hub to any of its facilities, km (a response-time proxy).
     pub max_distance_km: Option<f64>,
+    /// Every bundle (every lot of it, under `lots`) must be open to at least this many
+    /// prime bidders (firms of vendors.csv that perform its trades or are prime-capable
+    /// and are qualified for its value).
+    pub min_bidders: Option<usize>,
+}
+
+/// How a bundle is tendered (`lots`): as one lot, or as lots bidders choose among
+/// (箕面's 希望業務選択方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Lots {
+    /// The bundle is one lot.
+    #[default]
+    Whole,
+    /// One lot per trade group of the bundle.
+    ByTrade,
+    /// One lot per area of the bundle.
+    ByArea,
+}
+
+impl Lots {
+    /// The scenario word.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lots::Whole => "whole",
+            Lots::ByTrade => "by_trade",
+            Lots::ByArea => "by_area",
+        }
+    }
+}
+
+/// Rules about today's firms (`[vendors]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VendorRules {
+    /// The prime contractor keeps today's in-ward firms as subcontractors for the
+    /// work they hold (大牟田's rule), so their share of the value stays in the ward.
+    pub subcontract_in_ward: bool,
 }
 
 /// The ward's bundle-count rule (`[bundles]`): free (no keys), exact (`count`), or a
@@ -252,6 +290,10 @@ pub struct Scenario {
     pub within_area: bool,
     /// Limits per bundle.
     pub limits: Limits,
+    /// How a bundle is tendered.
+    pub lots: Lots,
+    /// Rules about today's firms.
+    pub vendors: VendorRules,
     /// How many bundles.
     pub bundles: BundleCount,
     /// Which trade groups may share a bundle.
@@ -277,6 +319,8 @@ impl Default for Scenario {
             hub_kinds: Vec::new(),
             within_area: true,
             limits: Limits::default(),
+            lots: Lots::Whole,
+            vendors: VendorRules::default(),
             bundles: BundleCount::default(),
             trade_groups: TradeGroups::default(),
             exclude: Exclusions::default(),
@@ -416,6 +460,12 @@ impl Scenario {
                     format!("{d} must be a positive number of km"),
                 );
             }
+        }
+        if l.min_bidders == Some(0) || l.min_bidders.is_some_and(|k| k > 1000) {
+            return bad(
+                "limits.min_bidders",
+                "must be a whole number of firms from 1 to 1000".into(),
+            );
         }
         let b = &self.bundles;
         if b.count.is_some() && (b.min.is_some() || b.max.is_some()) {

@@ -84,9 +84,37 @@ pub fn hub_count(b: &BundleCount) -> HubCount {
     }
 }
 
+/// What an earlier plan asks of a new one (`matome plan --from`): per facility the hub
+/// id of its earlier bundle, the facilities of locked bundles with their hub, and the
+/// yearly cost counted for each facility moved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Continuity {
+    /// Facility index → hub id (facility or depot id) of its earlier bundle.
+    pub earlier_hub: std::collections::HashMap<usize, String>,
+    /// Facility index → hub id it must stay with (its bundle is locked).
+    pub locked: std::collections::HashMap<usize, String>,
+    /// Hub ids of locked bundles: no other facility may join them.
+    pub locked_hubs: std::collections::HashSet<String>,
+    /// Yen a year per facility served from another hub than before.
+    pub change_cost: f64,
+}
+
 /// Builds the engine problem. Deterministic: units follow facility file order, hubs
 /// follow unit order (or depot order), arcs follow hub order.
 pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Built, BuildError> {
+    build_continuing(ward, scenario, staff, None)
+}
+
+/// `build`, continuing an earlier plan: a unit may only be served from its locked
+/// bundle's hub, no other unit from a locked hub, and an arc to another hub than the
+/// unit's earlier one costs `change_cost` more (per unit, shared like administration
+/// when a facility has several units).
+pub fn build_continuing(
+    ward: &Ward,
+    scenario: &Scenario,
+    staff: &StaffModel,
+    continuity: Option<&Continuity>,
+) -> Result<Built, BuildError> {
     let sets = group_sets(ward.trades(), scenario)?;
     let (units, fates) = units::make_units(ward, scenario, &sets);
     if units.is_empty() {
@@ -107,10 +135,24 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
             + staff.bundle.per_trade.value * u.trades.len() as f64)
             * yen_h;
         let mut costs = Vec::new();
+        let earlier = continuity.and_then(|c| c.earlier_hub.get(&u.facility));
+        let locked = continuity.and_then(|c| c.locked.get(&u.facility));
         for (h, hub) in hubs.iter().enumerate() {
             if hub.group_set != u.group_set {
                 continue;
             }
+            let hub_id = ward.site_id(hub.site);
+            if let Some(c) = continuity {
+                match locked {
+                    Some(l) if l != hub_id => continue,
+                    None if c.locked_hubs.contains(hub_id) => continue,
+                    _ => {}
+                }
+            }
+            let change = match (continuity, earlier) {
+                (Some(c), Some(e)) if e != hub_id => c.change_cost * u.facility_share,
+                _ => 0.0,
+            };
             if scenario.within_area && hub.area.as_deref().is_some_and(|a| a != area) {
                 continue;
             }
@@ -118,7 +160,10 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
             if scenario.limits.max_distance_km.is_some_and(|m| km > m) {
                 continue;
             }
-            costs.push((h as u32, round_trips_km(u.visits, km) * yen_km + admin));
+            costs.push((
+                h as u32,
+                round_trips_km(u.visits, km) * yen_km + admin + change,
+            ));
         }
         per_unit.push(costs);
     }

@@ -11,6 +11,7 @@ mod geojson;
 mod html;
 mod markdown;
 mod plan_xlsx;
+mod realign;
 mod summary;
 mod svg;
 mod tables;
@@ -34,7 +35,7 @@ pub const FILES: [&str; 7] = [
 
 /// Renders every output of a plan in memory: (file name, bytes), in `FILES` order.
 pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
-    Ok(vec![
+    let mut files = vec![
         ("report.html", html::render(plan).into_bytes()),
         ("plan.xlsx", plan_xlsx::render(plan)?),
         ("report.md", markdown::render(plan).into_bytes()),
@@ -42,7 +43,12 @@ pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> 
         ("bundles.csv", tables::bundles_csv(plan)),
         ("assignments.csv", tables::assignments_csv(plan)),
         ("bundles.geojson", geojson::render(plan).into_bytes()),
-    ])
+    ];
+    // A replan (`--from`) also lists every facility that changed bundle.
+    if let Some(r) = &plan.realignment {
+        files.push(("changes.csv", tables::changes_csv(r)));
+    }
+    Ok(files)
 }
 
 /// Renders and writes a plan into `out_dir`, refusing any place inside `dataset_dir`.

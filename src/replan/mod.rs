@@ -100,18 +100,18 @@ fn table(
         };
         rows.push((line, cols.iter().map(|&i| get(i)).collect()));
     }
-    Ok((cols, rows))
+    Ok(rows)
 }
 
 impl Earlier {
     /// Reads `dir/assignments.csv` and `dir/bundles.csv`.
     pub fn read(dir: &Path) -> Result<Earlier, ReplanError> {
-        let (_, bundles) = table(&dir.join("bundles.csv"), &["bundle_id", "hub_id"])?;
+        let bundles = table(&dir.join("bundles.csv"), &["bundle_id", "hub_id"])?;
         let bundle_hub: BTreeMap<String, String> = bundles
             .into_iter()
             .map(|(_, v)| (v[0].clone(), v[1].clone()))
             .collect();
-        let (_, rows) = table(
+        let rows = table(
             &dir.join("assignments.csv"),
             &["facility_id", "trade", "annual_cost_jpy", "new_contract"],
         )?;

@@ -42,10 +42,10 @@ pub enum ReplanError {
     NoEarlier,
 }
 
-fn table(
-    path: &Path,
-    need: &[&str],
-) -> Result<(Vec<usize>, Vec<(usize, Vec<String>)>), ReplanError> {
+/// The rows of a plan's CSV file: (line, the `need` columns' values).
+type Rows = Vec<(usize, Vec<String>)>;
+
+fn table(path: &Path, need: &[&str]) -> Result<Rows, ReplanError> {
     let bytes =
         std::fs::read(path).map_err(|e| ReplanError::Read(path.to_path_buf(), e.to_string()))?;
     let text = crate::io::decode::decode(&bytes).text;

@@ -36,6 +36,7 @@ pub mod market;
 pub mod model;
 pub mod plan;
 pub mod problem;
+pub mod replan;
 pub mod report;
 pub mod scenario;
 pub mod solve;

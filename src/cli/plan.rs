@@ -45,6 +45,12 @@ pub struct PlanArgs {
     /// Solver threads (overrides solver.threads).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// An earlier plan's folder to continue from: its bundles keep their ids where they
+    /// keep their hub; the scenario's [replan] keys lock bundles (lock = ["B03"]) and
+    /// count a yearly cost per facility moved (change_cost_jpy); changes.csv lists every
+    /// facility that changed bundle.
+    #[arg(long, value_name = "PLAN_DIR")]
+    pub from: Option<PathBuf>,
     /// No progress display.
     #[arg(long)]
     pub quiet: bool,
@@ -82,7 +88,12 @@ fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
         }
         bar.set_message(m.to_string());
     });
-    let result = matome::plan::plan(loaded.inputs(), &scenario, Some(callback));
+    let earlier = match &args.from {
+        Some(dir) => Some(matome::replan::Earlier::read(dir).map_err(whole)?),
+        None => None,
+    };
+    let result =
+        matome::plan::plan_from(loaded.inputs(), &scenario, earlier.as_ref(), Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {
         if e.is_infeasible()
@@ -197,5 +208,21 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
+    if let Some(r) = &plan.realignment {
+        println!(
+            "  realignment      {} of {} facilities moved, {} new, {} closed (changes.csv){}",
+            r.moved,
+            r.common,
+            r.new_facilities.len(),
+            r.closed_facilities.len(),
+            match r.fresh {
+                Some((obj, moved)) => format!(
+                    "; a fresh plan would move {moved} and cost ¥{} / yr less",
+                    group((r.objective_without_change_cost - obj).round() as i64)
+                ),
+                None => String::new(),
+            }
+        );
+    }
     println!("wrote {}: {}", out.display(), names.join(" "));
 }

@@ -281,6 +281,25 @@ pub fn plan_market(
     }
 }
 
+/// Today's share of contracted line value held by in-ward firms (the status quo row
+/// of a sweep); `None` when unknown.
+pub fn in_ward_share_today(ward: &Ward) -> Option<f64> {
+    let m = Market::of(ward);
+    if m.firms.iter().all(|f| f.in_ward.is_none()) {
+        return None;
+    }
+    let (mut total, mut local) = (0.0, 0.0);
+    for line in ward.lines() {
+        let Some(c) = line.contract else { continue };
+        let v = line.annual_cost.0 as f64;
+        total += v;
+        if m.contract_firm[c].is_some_and(|f| m.firms[f].in_ward == Some(true)) {
+            local += v;
+        }
+    }
+    (total > 0.0).then(|| local / total)
+}
+
 /// Shares of today's contracted line value held by in-ward firms, before and after.
 /// `None` when no firm's location is known (derived firms).
 fn in_ward_share(

@@ -25,6 +25,11 @@ pub struct Figures {
     pub largest_value: i64,
     /// Bundles above any of the sweep's soft thresholds.
     pub over_soft: usize,
+    /// Fewest prime bidders of any bundle (`None` for the status quo).
+    pub fewest_bidders: Option<usize>,
+    /// In-ward firms' share of the contracted value (today's for the status quo);
+    /// `None` when vendors.csv does not say who is in the ward.
+    pub in_ward_share: Option<f64>,
     /// The solver's relative gap.
     pub gap: f64,
     /// The solver's status words.
@@ -98,6 +103,8 @@ pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
             travel_km_year: travel,
             largest_value: largest,
             over_soft: 0,
+            fewest_bidders: None,
+            in_ward_share: crate::market::in_ward_share_today(w),
             gap: 0.0,
             solver_status: String::new(),
             phase: None,
@@ -149,6 +156,8 @@ fn row(inputs: Inputs, p: &Plan, soft: &Soft) -> Row {
                 .unwrap_or(0)
                 .max(largest_left),
             over_soft: p.bundles.iter().filter(|b| over_soft(b, soft)).count(),
+            fewest_bidders: p.market.fewest_bidders,
+            in_ward_share: p.market.in_ward_share_after,
             gap: p.solver.gap,
             solver_status: p.solver.status.to_string(),
             phase: p.phase.as_ref().map(|ph| PhaseFigures {
@@ -249,6 +258,8 @@ mod tests {
                 travel_km_year: travel,
                 largest_value: 0,
                 over_soft: 0,
+                fewest_bidders: None,
+                in_ward_share: None,
                 gap: 0.0,
                 solver_status: String::new(),
                 phase: None,

@@ -73,8 +73,9 @@ pub struct Built {
     pub fates: Vec<LineFate>,
     /// Trade groups that may share a bundle; a hub and its units share one set.
     pub group_sets: Vec<Vec<String>>,
-    /// Where `hub_kinds` left no facility of those kinds, so any facility there may be
-    /// a centre ("砧 地域 area"); empty normally.
+    /// Where `hub_kinds` could not serve: areas without a facility of those kinds (any
+    /// facility there may be a centre, "砧 地域 area") and facilities no allowed centre
+    /// can serve, which get a hub of their own ("F09 用賀西公園"); empty normally.
     pub hub_fallback: Vec<String>,
 }
 
@@ -87,15 +88,43 @@ pub fn hub_count(b: &BundleCount) -> HubCount {
     }
 }
 
+/// What an earlier plan asks of a new one (`matome plan --from`): per facility the hub
+/// id of its earlier bundle, the facilities of locked bundles with their hub, and the
+/// yearly cost counted for each facility moved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Continuity {
+    /// Facility index → hub id (facility or depot id) of its earlier bundle.
+    pub earlier_hub: std::collections::HashMap<usize, String>,
+    /// Facility index → hub id it must stay with (its bundle is locked).
+    pub locked: std::collections::HashMap<usize, String>,
+    /// Hub ids of locked bundles: no other facility may join them.
+    pub locked_hubs: std::collections::HashSet<String>,
+    /// Yen a year per facility served from another hub than before.
+    pub change_cost: f64,
+}
+
 /// Builds the engine problem. Deterministic: units follow facility file order, hubs
 /// follow unit order (or depot order), arcs follow hub order.
 pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Built, BuildError> {
+    build_continuing(ward, scenario, staff, None)
+}
+
+/// `build`, continuing an earlier plan: a unit may only be served from its locked
+/// bundle's hub, no other unit from a locked hub, and an arc to another hub than the
+/// unit's earlier one costs `change_cost` more (per unit, shared like administration
+/// when a facility has several units).
+pub fn build_continuing(
+    ward: &Ward,
+    scenario: &Scenario,
+    staff: &StaffModel,
+    continuity: Option<&Continuity>,
+) -> Result<Built, BuildError> {
     let sets = group_sets(ward.trades(), scenario)?;
     let (units, fates) = units::make_units(ward, scenario, &sets);
     if units.is_empty() {
         return Err(BuildError::NothingToBundle);
     }
-    let (hubs, hub_fallback) = hubs::make_hubs(ward, scenario, &units, sets.len())?;
+    let (mut hubs, mut hub_fallback) = hubs::make_hubs(ward, scenario, &units, sets.len())?;
     let travel = ward.travel(scenario.costs.detour_factor);
 
     let yen_h = scenario.costs.yen_per_staff_hour;
@@ -105,51 +134,105 @@ pub fn build(ward: &Ward, scenario: &Scenario, staff: &StaffModel) -> Result<Bui
         .phase
         .as_ref()
         .map_or(0.0, |p| p.end_year_mixing_jpy);
-    // The end year of each hub's own facility unit (same trade-group set); None for a
-    // depot, which mixes nothing.
-    let hub_year: Vec<Option<i32>> = hubs
-        .iter()
-        .map(|h| {
-            let hf = h.facility()?;
-            units
-                .iter()
-                .position(|x| x.facility == hf && x.group_set == h.group_set)
-                .map(|hu| free_year[hu])
-        })
-        .collect();
-    let mut per_unit = Vec::with_capacity(units.len());
-    for (ui, u) in units.iter().enumerate() {
-        let site = Site::Facility(u.facility);
-        let area = &ward.facilities()[u.facility].area;
-        // The unit's share of bundle administration does not depend on the hub; it is
-        // in the objective so that the objective is the yearly cost of the plan.
-        let admin = (staff.bundle.per_facility.value * u.facility_share
-            + staff.bundle.per_trade.value * u.trades.len() as f64)
-            * yen_h;
-        let mut costs = Vec::new();
-        for (h, hub) in hubs.iter().enumerate() {
-            if hub.group_set != u.group_set {
-                continue;
+    // Arcs of every unit to `hubs`: trade-group set, lock, area, distance, and their
+    // yearly cost. A closure because hub_kinds may add fallback hubs (below).
+    let arcs_for = |hubs: &[HubInfo]| -> Vec<Vec<(u32, f64)>> {
+        // The end year of each hub's own facility unit (same trade-group set); None for a
+        // depot, which mixes nothing.
+        let hub_year: Vec<Option<i32>> = hubs
+            .iter()
+            .map(|h| {
+                let hf = h.facility()?;
+                units
+                    .iter()
+                    .position(|x| x.facility == hf && x.group_set == h.group_set)
+                    .map(|hu| free_year[hu])
+            })
+            .collect();
+        let mut per_unit = Vec::with_capacity(units.len());
+        for (ui, u) in units.iter().enumerate() {
+            let site = Site::Facility(u.facility);
+            let area = &ward.facilities()[u.facility].area;
+            // The unit's share of bundle administration does not depend on the hub; it is
+            // in the objective so that the objective is the yearly cost of the plan.
+            let admin = (staff.bundle.per_facility.value * u.facility_share
+                + staff.bundle.per_trade.value * u.trades.len() as f64)
+                * yen_h;
+            let mut costs = Vec::new();
+            let earlier = continuity.and_then(|c| c.earlier_hub.get(&u.facility));
+            let locked = continuity.and_then(|c| c.locked.get(&u.facility));
+            for (h, hub) in hubs.iter().enumerate() {
+                if hub.group_set != u.group_set {
+                    continue;
+                }
+                let hub_id = ward.site_id(hub.site);
+                if let Some(c) = continuity {
+                    match locked {
+                        Some(l) if l != hub_id => continue,
+                        None if c.locked_hubs.contains(hub_id) => continue,
+                        _ => {}
+                    }
+                }
+                let change = match (continuity, earlier) {
+                    (Some(c), Some(e)) if e != hub_id => c.change_cost * u.facility_share,
+                    _ => 0.0,
+                };
+                if scenario.within_area && hub.area.as_deref().is_some_and(|a| a != area) {
+                    continue;
+                }
+                let km = travel.km(site, hub.site);
+                if scenario.limits.max_distance_km.is_some_and(|m| km > m) {
+                    continue;
+                }
+                // Under `[phase] end_year_mixing_jpy`: years between this unit's last
+                // contract end and its hub facility's (same trade-group set), in yen a year.
+                let mix = match (mixing > 0.0, hub_year[h]) {
+                    (true, Some(hy)) => mixing * f64::from((free_year[ui] - hy).abs()),
+                    _ => 0.0,
+                };
+                costs.push((
+                    h as u32,
+                    round_trips_km(u.visits, km) * yen_km + admin + change + mix,
+                ));
             }
-            if scenario.within_area && hub.area.as_deref().is_some_and(|a| a != area) {
-                continue;
-            }
-            let km = travel.km(site, hub.site);
-            if scenario.limits.max_distance_km.is_some_and(|m| km > m) {
-                continue;
-            }
-            // Under `[phase] end_year_mixing_jpy`: years between this unit's last
-            // contract end and its hub facility's (same trade-group set), in yen a year.
-            let mix = match (mixing > 0.0, hub_year[h]) {
-                (true, Some(hy)) => mixing * f64::from((free_year[ui] - hy).abs()),
-                _ => 0.0,
-            };
-            costs.push((
-                h as u32,
-                round_trips_km(u.visits, km) * yen_km + admin + mix,
-            ));
+            per_unit.push(costs);
         }
-        per_unit.push(costs);
+        per_unit
+    };
+    let mut per_unit = arcs_for(&hubs);
+    // Under hub_kinds, a unit that no allowed centre can serve (none in reach, or only
+    // hubs that cannot open because their own facility is locked into another bundle)
+    // may be served from a hub at its own facility; the plan says which.
+    if !scenario.hub_kinds.is_empty() && scenario.hubs == HubSource::Facilities {
+        let unusable = |h: &HubInfo| {
+            let (Some(f), Some(c)) = (h.facility(), continuity) else {
+                return false;
+            };
+            c.locked.get(&f).is_some_and(|l| l != ward.site_id(h.site))
+        };
+        let mut extra = Vec::new();
+        for (ui, arcs) in per_unit.iter().enumerate() {
+            if arcs.iter().all(|&(h, _)| unusable(&hubs[h as usize])) {
+                let u = &units[ui];
+                let f = &ward.facilities()[u.facility];
+                let taken = hubs.iter().chain(extra.iter()).any(|h: &HubInfo| {
+                    h.facility() == Some(u.facility) && h.group_set == u.group_set
+                });
+                if !taken {
+                    extra.push(HubInfo {
+                        site: Site::Facility(u.facility),
+                        name: format!("{} {}", f.id, f.name),
+                        area: Some(f.area.clone()),
+                        group_set: u.group_set,
+                    });
+                    hub_fallback.push(format!("{} {}", f.id, f.name));
+                }
+            }
+        }
+        if !extra.is_empty() {
+            hubs.extend(extra);
+            per_unit = arcs_for(&hubs);
+        }
     }
 
     let l = &scenario.limits;

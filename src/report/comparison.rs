@@ -9,7 +9,7 @@ use crate::text::{fixed, thousands as group};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 15] = [
     "scenario",
     "outcome",
     "pareto_efficient",
@@ -20,6 +20,8 @@ const HEADER: [&str; 13] = [
     "travel_km_year",
     "largest_value_jpy",
     "bundles_over_soft_threshold",
+    "fewest_bidders",
+    "in_ward_share",
     "gap",
     "solver_status",
     "reason",
@@ -67,6 +69,8 @@ fn cells(r: &Row) -> Vec<String> {
             fixed(f.travel_km_year, 1),
             f.largest_value.to_string(),
             f.over_soft.to_string(),
+            f.fewest_bidders.map(|b| b.to_string()).unwrap_or_default(),
+            f.in_ward_share.map(|x| fixed(x, 4)).unwrap_or_default(),
             if f.gap.is_finite() {
                 fixed(f.gap, 4)
             } else {
@@ -74,7 +78,7 @@ fn cells(r: &Row) -> Vec<String> {
             },
             f.solver_status.clone(),
         ]),
-        None => v.extend(std::iter::repeat_n(String::new(), 9)),
+        None => v.extend(std::iter::repeat_n(String::new(), 11)),
     }
     v.push(crate::text::inert(&r.reason).into_owned());
     v
@@ -114,11 +118,11 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
         s.push_str(PHASE_NOTE);
         s.push_str("\n\n");
     }
-    s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Gap % |");
+    s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Fewest bidders | In-ward % | Gap % |");
     s.push_str(if phase {
-        " 段階導入 累計純削減 Phase-in cumulative net h | Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        " 段階導入 累計純削減 Phase-in cumulative net h | Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     } else {
-        " Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        " Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     });
     for r in rows {
         let ph = if phase {
@@ -129,7 +133,7 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
         let _ = match &r.figures {
             Some(f) => writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |{ph} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |{ph} |",
                 r.name,
                 r.outcome,
                 if r.pareto { "★" } else { "" },
@@ -139,6 +143,10 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
                 group(f.travel_km_year.round() as i64),
                 group(f.largest_value),
                 f.over_soft,
+                f.fewest_bidders.map(|b| b.to_string()).unwrap_or_default(),
+                f.in_ward_share
+                    .map(|x| fixed(100.0 * x, 1))
+                    .unwrap_or_default(),
                 if f.gap.is_finite() {
                     fixed(100.0 * f.gap, 2)
                 } else {
@@ -147,7 +155,7 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
             ),
             None => writeln!(
                 s,
-                "| {} | {} | | | | | | | | |{ph} {} |",
+                "| {} | {} | | | | | | | | | | |{ph} {} |",
                 r.name,
                 r.outcome,
                 r.reason.replace('|', "/")
@@ -294,6 +302,8 @@ pub fn html(title: &str, rows: &[Row]) -> String {
         "移動 Travel km/yr",
         "最大契約額 Largest ¥",
         "閾値超 Over soft",
+        "最少入札者 Fewest bidders",
+        "区内業者 In-ward %",
         "Gap %",
     ];
     if phase {
@@ -321,6 +331,10 @@ pub fn html(title: &str, rows: &[Row]) -> String {
                 group(f.travel_km_year.round() as i64),
                 group(f.largest_value),
                 f.over_soft.to_string(),
+                f.fewest_bidders.map(|b| b.to_string()).unwrap_or_default(),
+                f.in_ward_share
+                    .map(|x| fixed(100.0 * x, 1))
+                    .unwrap_or_default(),
                 if f.gap.is_finite() {
                     fixed(100.0 * f.gap, 2)
                 } else {
@@ -330,7 +344,7 @@ pub fn html(title: &str, rows: &[Row]) -> String {
             ],
             None => {
                 let mut v = vec![esc(&r.name), esc(r.outcome)];
-                v.extend(std::iter::repeat_n(String::new(), 8));
+                v.extend(std::iter::repeat_n(String::new(), 10));
                 v.push(esc(&r.reason));
                 v
             }
@@ -384,6 +398,9 @@ pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::Workb
                     Cell::Km(f.travel_km_year),
                     Cell::Yen(f.largest_value as f64),
                     Cell::Count(f.over_soft as i64),
+                    f.fewest_bidders
+                        .map_or(Cell::Empty, |b| Cell::Count(b as i64)),
+                    f.in_ward_share.map_or(Cell::Empty, Cell::Share),
                     if f.gap.is_finite() {
                         Cell::Share(f.gap)
                     } else {
@@ -391,7 +408,7 @@ pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::Workb
                     },
                     Cell::text(&f.solver_status),
                 ]),
-                None => v.extend(std::iter::repeat_n(Cell::Empty, 9)),
+                None => v.extend(std::iter::repeat_n(Cell::Empty, 11)),
             }
             if phase {
                 match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
@@ -419,6 +436,8 @@ pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::Workb
         h("移動距離 km/年", "Travel km/yr"),
         h("最大契約額 円", "Largest ¥"),
         h("目安超過", "Over soft"),
+        h("最少入札者数", "Fewest bidders"),
+        h("区内業者割合", "In-ward share"),
         h("ギャップ", "Gap"),
         h("状態", "Status"),
     ];

@@ -214,6 +214,18 @@ pub fn render(plan: &Plan) -> String {
     }
     s.push_str("</table>\n");
 
+    if let Some(r) = &plan.realignment {
+        s.push_str("<h2>再編 Realignment against the earlier plan</h2>\n<table>\n");
+        for (k, v) in super::realign::facts(r) {
+            row(&mut s, &[esc(&k), esc(&v)]);
+        }
+        s.push_str("</table>\n<table>\n");
+        head(&mut s, &super::realign::HEADER);
+        for r in super::realign::rows(r) {
+            row(&mut s, &r.iter().map(|c| esc(c)).collect::<Vec<_>>());
+        }
+        s.push_str("</table>\n<p class=\"note\">Every facility that changed bundle is in changes.csv.</p>\n");
+    }
     if let Some(ph) = &plan.phase {
         s.push_str(&super::phase::html(plan, ph));
     }

@@ -93,6 +93,21 @@ pub fn render(plan: &Plan) -> String {
         let cells: Vec<String> = r.iter().map(|c| c.replace('|', "/")).collect();
         let _ = writeln!(s, "| {} |", cells.join(" | "));
     }
+    if let Some(r) = &plan.realignment {
+        let _ = writeln!(s, "\n## 再編 Realignment against the earlier plan\n");
+        for (k, v) in super::realign::facts(r) {
+            let _ = writeln!(s, "- {k}: {v}");
+        }
+        let _ = writeln!(
+            s,
+            "\n| {} |\n|---|---:|---:|---:|---|",
+            super::realign::HEADER.join(" | ")
+        );
+        for row in super::realign::rows(r) {
+            let _ = writeln!(s, "| {} |", row.join(" | "));
+        }
+        let _ = writeln!(s, "\nEvery facility that changed bundle is in changes.csv.");
+    }
     if let Some(ph) = &plan.phase {
         s.push_str(&super::phase::markdown(plan, ph));
     }

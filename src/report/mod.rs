@@ -12,6 +12,7 @@ mod html;
 mod markdown;
 mod phase;
 mod plan_xlsx;
+mod realign;
 mod summary;
 mod svg;
 mod tables;
@@ -48,6 +49,10 @@ pub fn render(plan: &Plan) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> 
         ("assignments.csv", tables::assignments_csv(plan)),
         ("bundles.geojson", geojson::render(plan).into_bytes()),
     ];
+    // A replan (`--from`) also lists every facility that changed bundle.
+    if let Some(r) = &plan.realignment {
+        files.push(("changes.csv", tables::changes_csv(r)));
+    }
     if let Some(ph) = &plan.phase {
         files.push((PHASE_FILE, phase::csv(plan, ph)));
     }
@@ -73,7 +78,7 @@ pub(crate) fn hub_note(plan: &Plan) -> Option<String> {
     );
     if !plan.built.hub_fallback.is_empty() {
         note.push_str(&format!(
-            " 該当施設がないため任意の施設を中心とした地域 No facility of those kinds in {}: any facility there may be the centre.",
+            " 該当種別の中心で扱えないため任意の施設を中心とした所 Where no centre of those kinds could serve, any facility may be one: {}.",
             plan.built.hub_fallback.join(", ")
         ));
     }

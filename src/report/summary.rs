@@ -65,6 +65,18 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "lots": plan.scenario.lots.name(),
             "by_bundle": plan.market.bundles,
         },
+        "realignment": plan.realignment.as_ref().map(|x| json!({
+            "from": x.from,
+            "facilities_moved": x.moved,
+            "facilities_in_both_plans": x.common,
+            "new_facilities": x.new_facilities,
+            "closed_facilities": x.closed_facilities,
+            "changed_facilities": x.changed_facilities,
+            "change_cost_jpy_per_facility": x.change_cost_jpy,
+            "objective_without_change_cost": r(x.objective_without_change_cost, 0),
+            "fresh_plan": x.fresh.map(|(o, m)| json!({"objective_jpy_per_year": r(o, 0), "facilities_moved": m})),
+            "by_bundle": x.bundles,
+        })),
         "solver": {
             "objective_jpy_per_year": r(s.objective, 0),
             "lower_bound_jpy_per_year": r(s.lower_bound, 0),

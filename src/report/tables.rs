@@ -131,3 +131,20 @@ pub fn assignments_csv(plan: &Plan) -> Vec<u8> {
     }
     finish(w)
 }
+
+/// changes.csv: one row per facility whose bundle changed against the earlier plan.
+pub fn changes_csv(r: &crate::replan::Realignment) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["facility_id", "from_bundle", "to_bundle", "reason"])
+        .expect("memory");
+    for c in &r.changes {
+        w.write_record([
+            inert(&c.facility_id).into_owned(),
+            inert(&c.from_bundle).into_owned(),
+            inert(&c.to_bundle).into_owned(),
+            c.reason.clone(),
+        ])
+        .expect("memory");
+    }
+    finish(w)
+}

@@ -80,6 +80,17 @@ impl Lots {
     }
 }
 
+/// Replanning from an earlier plan (`[replan]`, used with `matome plan --from DIR`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Replan {
+    /// Bundles of the earlier plan kept exactly: their facilities stay, none joins.
+    pub lock: Vec<String>,
+    /// Yen a year counted for each facility moved away from its earlier bundle, so the
+    /// plan changes only where that pays.
+    pub change_cost_jpy: f64,
+}
+
 /// Rules about today's firms (`[vendors]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -294,6 +305,8 @@ pub struct Scenario {
     pub lots: Lots,
     /// Rules about today's firms.
     pub vendors: VendorRules,
+    /// Replanning from an earlier plan.
+    pub replan: Replan,
     /// How many bundles.
     pub bundles: BundleCount,
     /// Which trade groups may share a bundle.
@@ -321,6 +334,7 @@ impl Default for Scenario {
             limits: Limits::default(),
             lots: Lots::Whole,
             vendors: VendorRules::default(),
+            replan: Replan::default(),
             bundles: BundleCount::default(),
             trade_groups: TradeGroups::default(),
             exclude: Exclusions::default(),
@@ -465,6 +479,13 @@ impl Scenario {
             return bad(
                 "limits.min_bidders",
                 "must be a whole number of firms from 1 to 1000".into(),
+            );
+        }
+        let c = self.replan.change_cost_jpy;
+        if !(c.is_finite() && (0.0..=1e12).contains(&c)) {
+            return bad(
+                "replan.change_cost_jpy",
+                format!("{c} must be zero or a positive number of yen up to 1e12"),
             );
         }
         let b = &self.bundles;

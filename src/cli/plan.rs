@@ -137,7 +137,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         group(a.freed_if_contracts_25_higher.round() as i64)
     );
     println!(
-        "  travel km/yr     {} → {}  (hub model; one round of every bundle: {} km)",
+        "  travel km/yr     {} → {}  (each visit a round trip from its base: vendor today, hub after; one round of every bundle: {} km)",
         group(a.travel_km_before.round() as i64),
         group(a.travel_km_after.round() as i64),
         group(a.route_km_total.round() as i64)

@@ -35,6 +35,8 @@ pub struct Firm {
     pub max_value: Option<f64>,
     /// Annual value of today's contracts it holds, yen.
     pub holds: f64,
+    /// Where it is based (vendors.csv lat, lon), when known.
+    pub base: Option<(f64, f64)>,
 }
 
 /// The ward's firms.
@@ -77,6 +79,7 @@ impl Market {
                     prime_capable: false,
                     max_value: Some(0.0),
                     holds: 0.0,
+                    base: None,
                 });
             }
         } else {
@@ -95,6 +98,7 @@ impl Market {
                     prime_capable: v.prime_capable,
                     max_value: v.max_annual_value.map(|y| y.0 as f64),
                     holds: 0.0,
+                    base: v.lat.zip(v.lon),
                 })
                 .collect();
             for (i, v) in ward.vendors().iter().enumerate() {

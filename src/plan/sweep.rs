@@ -84,7 +84,7 @@ impl Comparison<'_> {
     }
 }
 
-/// Today's contracts as the first row: nothing freed, today's travel by the hub model.
+/// Today's contracts as the first row: nothing freed, today's travel from the vendors' bases.
 pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
     let w = inputs.ward;
     let (contracts, travel) = super::accounts::today(inputs, scenario);

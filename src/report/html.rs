@@ -83,7 +83,7 @@ pub fn render(plan: &Plan) -> String {
     row(
         &mut s,
         &[
-            "移動距離 Contractor travel km / year (拠点モデル hub model)".into(),
+            "移動距離 Contractor travel km / year (各訪問を拠点から往復 each visit a round trip from its base)".into(),
             group(a.travel_km_before.round() as i64),
             group(a.travel_km_after.round() as i64),
             group((a.travel_km_after - a.travel_km_before).round() as i64),
@@ -309,7 +309,8 @@ pub fn render(plan: &Plan) -> String {
     s.push_str("</table>\n");
     let _ = writeln!(
         s,
-        "<p class=\"note\">移動距離 Travel: each visit is a round trip from the hub (today: from the contract's own best-placed site, so single-site contracts count none and the 'before' figure understates today's driving). 巡回 Round: one tour through the bundle's visited facilities (nearest neighbour + 2-opt).</p>\n</body>\n</html>"
+        "<p class=\"note\">{} 巡回 Round: one tour through the bundle's visited facilities (nearest neighbour + 2-opt).</p>\n</body>\n</html>",
+        esc(&super::travel_sentence(plan))
     );
     s
 }

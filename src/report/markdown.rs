@@ -33,9 +33,10 @@ pub fn render(plan: &Plan) -> String {
     );
     let _ = writeln!(
         s,
-        "| 移動距離 Travel km / year | {} | {} |\n",
+        "| 移動距離 Travel km / year | {} | {} |\n\n{}\n",
         group(a.travel_km_before.round() as i64),
-        group(a.travel_km_after.round() as i64)
+        group(a.travel_km_after.round() as i64),
+        super::travel_sentence(plan)
     );
     let _ = writeln!(
         s,

@@ -85,6 +85,21 @@ pub(crate) fn hub_note(plan: &Plan) -> Option<String> {
     Some(note)
 }
 
+/// What the travel figures include, in one sentence (Japanese, then English).
+pub(crate) fn travel_sentence(plan: &Plan) -> String {
+    let located = plan
+        .inputs
+        .ward
+        .vendors()
+        .iter()
+        .filter(|v| v.lat.is_some() && v.lon.is_some())
+        .count();
+    format!(
+        "移動距離は各訪問を担当拠点からの往復として計上(現在=契約業者の拠点、計画後=包括契約の拠点、現行のままの業務=その業者)。 Travel: every visit is a round trip from the base that serves it — today the contract's vendor ({located} firms located in vendors.csv; others assumed {} km away, costs.vendor_base_km), after the plan the bundle's hub, and the vendor for lines left as is; distances are travel.csv road km, else great-circle km × {}.",
+        plan.scenario.costs.vendor_base_km, plan.scenario.costs.detour_factor
+    )
+}
+
 /// Escapes text for HTML and SVG.
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

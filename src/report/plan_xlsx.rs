@@ -55,7 +55,7 @@ fn summary(plan: &Plan) -> Sheet {
             Cell::Km(a.travel_km_before),
             Cell::Km(a.travel_km_after),
             Cell::text("km/年"),
-            Cell::text("拠点モデル hub model"),
+            Cell::text("各訪問を拠点から往復 every visit a round trip from its base: vendor today, hub after"),
         ],
     ];
     for r in &a.by_area {

@@ -148,6 +148,10 @@ pub struct Costs {
     /// Road distance over great-circle distance, used when `travel.csv` lacks a pair.
     /// Assumption: ~1.3 is the usual urban figure.
     pub detour_factor: f64,
+    /// Road km from today's contractor's base to a site, for contracts whose vendor has
+    /// no location in vendors.csv: every visit today is a round trip of this length.
+    /// Assumption: a firm in or next to the ward (Setagaya is 58 km², about 8 km across).
+    pub vendor_base_km: f64,
 }
 
 impl Default for Costs {
@@ -156,6 +160,7 @@ impl Default for Costs {
             yen_per_staff_hour: 5000.0,
             yen_per_km: 150.0,
             detour_factor: 1.3,
+            vendor_base_km: 5.0,
         }
     }
 }
@@ -519,6 +524,12 @@ impl Scenario {
                     "{} must be at least 1 (roads are never shorter than the great circle)",
                     c.detour_factor
                 ),
+            );
+        }
+        if !(c.vendor_base_km.is_finite() && (0.0..=200.0).contains(&c.vendor_base_km)) {
+            return bad(
+                "costs.vendor_base_km",
+                format!("{} must be a distance from 0 to 200 km", c.vendor_base_km),
             );
         }
         let s = &self.solver;

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use thiserror::Error;
 
 pub use guard::TOKEN_HEADER;
-pub use progress::{parse_progress, Step};
+pub use progress::{parse_progress, Figures, Step, Tracker};
 
 /// Largest upload accepted, bytes (a ward's tables as CSV are a few MB; a workbook of
 /// 5,000 facilities about 10 MB).

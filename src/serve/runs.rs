@@ -6,7 +6,7 @@
 //! are written by `report` exactly as `matome plan` / `matome scenarios` write them,
 //! atomically, and only when the run was not cancelled.
 
-use super::progress::parse_progress;
+use super::progress::Tracker;
 use super::App;
 use crate::plan::sweep::Row;
 use crate::plan::Inputs;
@@ -30,6 +30,9 @@ pub struct Point {
     pub objective: Option<f64>,
     /// Best bound so far, yen a year.
     pub bound: Option<f64>,
+    /// The figures cover only the parts of the ward finished so far.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// What a page sees of a run (also `status.json` in its folder).
@@ -60,6 +63,10 @@ pub struct View {
     pub bound: Option<f64>,
     /// (objective - bound) / objective, when both are known.
     pub gap: Option<f64>,
+    /// The figures cover only the parts of the ward finished so far (the engine
+    /// solves independent areas one after another).
+    #[serde(default)]
+    pub partial: bool,
     /// The chart.
     pub points: Vec<Point>,
     /// Scenarios done and in all (sweeps).
@@ -90,6 +97,7 @@ pub struct Run {
     started: Mutex<Option<Instant>>,
     seq: u64,
     tx: watch::Sender<u64>,
+    tracker: Mutex<Tracker>,
 }
 
 /// Most points kept for the chart (older ones are thinned).
@@ -104,6 +112,7 @@ impl Run {
             started: Mutex::new(None),
             seq,
             tx: watch::channel(0).0,
+            tracker: Mutex::new(Tracker::default()),
         }
     }
 
@@ -137,37 +146,27 @@ impl Run {
 
     /// Records one engine message.
     fn progress(&self, msg: &str) {
-        let step = parse_progress(msg);
+        let f = self
+            .tracker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .feed(msg);
         self.update(|v| {
-            v.phase = step.phase;
+            v.phase = f.phase;
             v.message = msg.to_string();
-            let better_obj = step
-                .objective
-                .filter(|o| v.objective.is_none_or(|b| *o < b));
-            let better_bound = step.bound.filter(|b| v.bound.is_none_or(|x| *b > x));
-            if better_obj.is_some() {
-                v.objective = better_obj;
-            }
-            if better_bound.is_some() {
-                v.bound = better_bound;
-            }
-            if let (Some(o), Some(b)) = (v.objective, v.bound) {
-                v.gap = Some(if o.abs() > 0.0 {
-                    ((o - b) / o.abs()).max(0.0)
-                } else {
-                    0.0
-                });
-            }
-            if better_obj.is_some() || better_bound.is_some() {
+            v.partial = f.partial;
+            let changed = f.objective != v.objective || f.bound != v.bound;
+            v.objective = f.objective;
+            v.bound = f.bound;
+            v.gap = match (v.objective, v.bound) {
+                (Some(o), Some(b)) if o.abs() > 0.0 => Some(((o - b) / o.abs()).max(0.0)),
+                (Some(_), Some(_)) => Some(0.0),
+                _ => None,
+            };
+            if changed && (v.objective.is_some() || v.bound.is_some()) {
                 if v.points.len() >= MAX_POINTS {
-                    // Keep the first, thin the rest to every other point.
-                    let kept: Vec<Point> = v
-                        .points
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| i % 2 == 0)
-                        .map(|(_, p)| p.clone())
-                        .collect();
+                    // Thin to every other point; the first and the newest stay.
+                    let kept: Vec<Point> = v.points.iter().step_by(2).cloned().collect();
                     v.points = kept;
                 }
                 let t = v.elapsed;
@@ -175,6 +174,7 @@ impl Run {
                     t,
                     objective: v.objective,
                     bound: v.bound,
+                    partial: v.partial,
                 });
             }
         });
@@ -378,6 +378,7 @@ impl Runs {
                     }
                     (false, Ok(files)) => {
                         v.status = "done".into();
+                        v.phase = "finished".into();
                         v.files = files;
                     }
                     (false, Err(e)) => {

@@ -135,9 +135,24 @@ async fn parse_scenario(Json(b): Json<TomlBody>) -> ApiResult {
     Ok(Json(s).into_response())
 }
 
+/// JSON's `null` (a key left blank) has no TOML form: the key is left out, which
+/// means its default.
+fn drop_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (k, drop_nulls(x)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(drop_nulls).collect()),
+        x => x,
+    }
+}
+
 /// The form's scenario (JSON) → checked TOML text.
 async fn scenario_toml(Json(v): Json<Value>) -> ApiResult {
-    let t = toml::Value::try_from(&v).map_err(bad)?;
+    let t = toml::Value::try_from(drop_nulls(v)).map_err(bad)?;
     let s = Scenario::from_value(t, Path::new("form"), "scenario").map_err(bad)?;
     let text = toml::to_string(&s).map_err(bad)?;
     Ok(Json(json!({ "toml": text, "name": s.name })).into_response())

@@ -47,7 +47,9 @@ fn not_found(e: impl ToString) -> ApiError {
 type ApiResult = Result<Response, ApiError>;
 
 /// Runs blocking work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
@@ -57,9 +59,18 @@ pub fn routes(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
-        .route("/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
-        .route("/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
-        .route("/fields.json", get(|| async { asset("application/json", FIELDS) }))
+        .route(
+            "/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/app.css",
+            get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
+        )
+        .route(
+            "/fields.json",
+            get(|| async { asset("application/json", FIELDS) }),
+        )
         .route(
             "/api/datasets",
             get(datasets)
@@ -67,6 +78,7 @@ pub fn routes(app: Arc<App>) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/api/datasets/{name}/validation", get(validation))
+        .route("/api/datasets/{name}/areas", get(areas))
         .route("/api/scenario/defaults", get(defaults))
         .route("/api/scenario/parse", post(parse_scenario))
         .route("/api/scenario/toml", post(scenario_toml))
@@ -104,7 +116,11 @@ struct NameQuery {
 async fn upload(State(app): State<Arc<App>>, Query(q): Query<NameQuery>, body: Bytes) -> ApiResult {
     let r = blocking(move || data::upload(&app, &q.name, &body)).await?;
     match r {
-        Ok((name, kind)) => Ok((StatusCode::CREATED, Json(json!({ "name": name, "kind": kind }))).into_response()),
+        Ok((name, kind)) => Ok((
+            StatusCode::CREATED,
+            Json(json!({ "name": name, "kind": kind })),
+        )
+            .into_response()),
         Err(Refused(code, msg)) => Err(ApiError(
             StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST),
             msg,
@@ -113,8 +129,29 @@ async fn upload(State(app): State<Arc<App>>, Query(q): Query<NameQuery>, body: B
 }
 
 async fn validation(State(app): State<Arc<App>>, UrlPath(name): UrlPath<String>) -> ApiResult {
-    let v = blocking(move || data::validation(&app, &name)).await?.map_err(not_found)?;
+    let v = blocking(move || data::validation(&app, &name))
+        .await?
+        .map_err(not_found)?;
     Ok(Json(v).into_response())
+}
+
+/// The dataset's optional `areas.geojson` (area outlines for the map, e.g. cut from
+/// the national administrative boundaries); 404 when it has none.
+async fn areas(State(app): State<Arc<App>>, UrlPath(name): UrlPath<String>) -> ApiResult {
+    let bytes = blocking(move || {
+        let dir = data::dataset_path(&app, &name).ok()?;
+        let p = dir.join("areas.geojson");
+        let meta = std::fs::symlink_metadata(&p).ok()?;
+        if !meta.is_file() || meta.len() > MAX_UPLOAD_BYTES as u64 {
+            return None;
+        }
+        let b = std::fs::read(&p).ok()?;
+        // Only valid JSON goes to the page.
+        serde_json::from_slice::<Value>(&b).ok().map(|_| b)
+    })
+    .await?
+    .ok_or_else(|| not_found("this dataset has no areas.geojson"))?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], bytes).into_response())
 }
 
 async fn defaults() -> ApiResult {
@@ -215,7 +252,8 @@ async fn start_run(State(app): State<Arc<App>>, Json(req): Json<Request>) -> Api
     // failed run later.
     let (name, total) = match req.kind.as_str() {
         "plan" => {
-            let s = Scenario::parse(&req.toml, Path::new("scenario.toml"), "scenario").map_err(bad)?;
+            let s =
+                Scenario::parse(&req.toml, Path::new("scenario.toml"), "scenario").map_err(bad)?;
             (s.name, 1)
         }
         "sweep" => {
@@ -233,17 +271,28 @@ async fn start_run(State(app): State<Arc<App>>, Json(req): Json<Request>) -> Api
     let a = app.clone();
     let id = blocking(move || a.runs.submit(&req, &name, total))
         .await?
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("the run folder could not be written: {e}")))?;
+        .map_err(|e| {
+            ApiError(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the run folder could not be written: {e}"),
+            )
+        })?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
 async fn one_run(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> ApiResult {
-    let run = app.runs.get(&id).ok_or_else(|| not_found(format!("no run `{id}`")))?;
+    let run = app
+        .runs
+        .get(&id)
+        .ok_or_else(|| not_found(format!("no run `{id}`")))?;
     Ok(Json(app.runs.view(&run)).into_response())
 }
 
 async fn cancel_run(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> ApiResult {
-    let r = app.runs.cancel(&id).ok_or_else(|| not_found(format!("no run `{id}`")))?;
+    let r = app
+        .runs
+        .cancel(&id)
+        .ok_or_else(|| not_found(format!("no run `{id}`")))?;
     Ok(Json(json!({ "cancelled": r })).into_response())
 }
 
@@ -253,7 +302,10 @@ async fn events(
     State(app): State<Arc<App>>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let run = app.runs.get(&id).ok_or_else(|| not_found(format!("no run `{id}`")))?;
+    let run = app
+        .runs
+        .get(&id)
+        .ok_or_else(|| not_found(format!("no run `{id}`")))?;
     let rx = run.subscribe();
     let stream = futures_util::stream::unfold(
         (rx, run, app, true, false),
@@ -317,7 +369,10 @@ async fn file(
     UrlPath((id, path)): UrlPath<(String, String)>,
     Query(q): Query<FileQuery>,
 ) -> ApiResult {
-    let run = app.runs.get(&id).ok_or_else(|| not_found(format!("no run `{id}`")))?;
+    let run = app
+        .runs
+        .get(&id)
+        .ok_or_else(|| not_found(format!("no run `{id}`")))?;
     let rel = clean(&path).ok_or_else(|| bad("refused: not a plain file path"))?;
     let full = if matches!(path.as_str(), "scenario.toml" | "sweep.toml") {
         run.dir.join(&rel)
@@ -344,7 +399,13 @@ async fn file(
         let ascii: String = path
             .replace('/', "_")
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{id}_{ascii}\"")) {
             h.insert(header::CONTENT_DISPOSITION, v);

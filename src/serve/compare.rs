@@ -28,8 +28,9 @@ fn summary(app: &App, key: &str) -> Result<Value, String> {
     if let Some(s) = sub {
         dir = dir.join(super::data::safe_name(s)?);
     }
-    let text = std::fs::read_to_string(dir.join("summary.json"))
-        .map_err(|_| format!("the run `{key}` has no plan (it failed, was cancelled or is still running)"))?;
+    let text = std::fs::read_to_string(dir.join("summary.json")).map_err(|_| {
+        format!("the run `{key}` has no plan (it failed, was cancelled or is still running)")
+    })?;
     serde_json::from_str(&text).map_err(|e| format!("summary.json of `{key}`: {e}"))
 }
 
@@ -38,7 +39,9 @@ pub fn rows(app: &App, keys: &[String]) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for (i, key) in keys.iter().enumerate() {
         let s = summary(app, key)?;
-        let get = |p: &[&str]| num(&s, p).ok_or_else(|| format!("summary.json of `{key}` lacks {}", p.join(".")));
+        let get = |p: &[&str]| {
+            num(&s, p).ok_or_else(|| format!("summary.json of `{key}` lacks {}", p.join(".")))
+        };
         if i == 0 {
             rows.push(Row {
                 name: "status quo 現状".into(),

@@ -18,8 +18,7 @@ pub fn safe_name(s: &str) -> Result<String, String> {
         && s.chars().count() <= 64
         && !s.starts_with('.')
         && !s.contains("..")
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(s.to_string())
@@ -41,7 +40,9 @@ pub fn dataset_path(app: &App, name: &str) -> Result<PathBuf, String> {
     if book.is_file() {
         return Ok(book);
     }
-    Err(format!("there is no dataset named `{name}` under the data folder"))
+    Err(format!(
+        "there is no dataset named `{name}` under the data folder"
+    ))
 }
 
 /// Every dataset: folders, and workbooks by their name without `.xlsx`.

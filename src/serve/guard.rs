@@ -23,7 +23,9 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 /// 128 random bits as hex.
 pub fn new_token() -> String {
     let mut r = rand::rng();
-    (0..4).map(|_| format!("{:08x}", r.random::<u32>())).collect()
+    (0..4)
+        .map(|_| format!("{:08x}", r.random::<u32>()))
+        .collect()
 }
 
 /// True when `host` (a Host header, or an Origin without its scheme) names this
@@ -53,7 +55,12 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn refuse(status: StatusCode, why: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], why.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        why.to_string(),
+    )
+        .into_response()
 }
 
 /// Refuses a foreign Host (421), a foreign Origin (403) and a state-changing request
@@ -93,9 +100,15 @@ pub async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Res
     let h = res.headers_mut();
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     res

@@ -113,7 +113,10 @@ impl Tracker {
         let step = parse_progress(m);
         let mut phase = step.phase.clone();
         if m.contains(" independent parts") {
-            self.parts = m.find(": ").and_then(|i| first_number(&m[i + 2..])).map(|n| n as usize);
+            self.parts = m
+                .find(": ")
+                .and_then(|i| first_number(&m[i + 2..]))
+                .map(|n| n as usize);
         }
         // A part's or the whole plan's last word: "NAME[ part K]: OBJ (bound B, SOURCE) after".
         let is_final = m.contains("(bound ") && m.contains(") after") && {
@@ -127,16 +130,15 @@ impl Tracker {
                         self.finished.insert(k, (o, step.bound));
                     }
                 }
-                phase = format!("part {k} / {n}: {}", if is_final { "finished" } else { "started" });
+                phase = format!(
+                    "part {k} / {n}: {}",
+                    if is_final { "finished" } else { "started" }
+                );
                 if self.finished.len() < n {
                     phase = format!("{phase} ({} / {n} parts finished)", self.finished.len());
                 }
                 self.objective = Some(self.finished.values().map(|p| p.0).sum());
-                self.bound = self
-                    .finished
-                    .values()
-                    .map(|p| p.1)
-                    .sum::<Option<f64>>();
+                self.bound = self.finished.values().map(|p| p.1).sum::<Option<f64>>();
             }
             (Some(n), None) if is_final => {
                 // The whole plan.
@@ -170,8 +172,12 @@ impl Tracker {
         let partial = self.parts.is_some_and(|n| n > 1 && self.finished.len() < n);
         Figures {
             phase,
-            objective: self.objective.filter(|_| self.parts.is_none() || !self.finished.is_empty()),
-            bound: self.bound.filter(|_| self.parts.is_none() || !self.finished.is_empty()),
+            objective: self
+                .objective
+                .filter(|_| self.parts.is_none() || !self.finished.is_empty()),
+            bound: self
+                .bound
+                .filter(|_| self.parts.is_none() || !self.finished.is_empty()),
             partial,
         }
     }
@@ -240,8 +246,16 @@ mod tests {
     fn one_part_keeps_the_best() {
         let mut t = Tracker::default();
         t.feed("p: 100 units, 100 hubs, 3000 candidate arcs, mode Heuristic");
-        assert_eq!(t.feed("construction + local search: 500.00 after 0.1s").objective, Some(500.0));
-        assert_eq!(t.feed("VNS: 450.00 after 0.5s (1 moves, 0 shakes, 0 restarts)").objective, Some(450.0));
+        assert_eq!(
+            t.feed("construction + local search: 500.00 after 0.1s")
+                .objective,
+            Some(500.0)
+        );
+        assert_eq!(
+            t.feed("VNS: 450.00 after 0.5s (1 moves, 0 shakes, 0 restarts)")
+                .objective,
+            Some(450.0)
+        );
         let f = t.feed("Lagrangian heuristic: 470.00 (bound 400.00) after 0.6s");
         assert_eq!(f.objective, Some(450.0));
         assert_eq!(f.bound, Some(400.0));

@@ -230,7 +230,10 @@ impl Runs {
                 };
                 if !view.finished() {
                     view.status = "interrupted".into();
-                    view.error = Some("the server stopped while this run was queued or running; start it again".into());
+                    view.error = Some(
+                        "the server stopped while this run was queued or running; start it again"
+                            .into(),
+                    );
                 }
                 view.id = id.clone();
                 seq += 1;
@@ -282,10 +285,7 @@ impl Runs {
         let seq = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
         static N: AtomicUsize = AtomicUsize::new(0);
         let created = now_secs();
-        let id = format!(
-            "{created}-{:03}",
-            N.fetch_add(1, Ordering::SeqCst) % 1000
-        );
+        let id = format!("{created}-{:03}", N.fetch_add(1, Ordering::SeqCst) % 1000);
         let dir = self.dir.join(&id);
         std::fs::create_dir(&dir)?;
         let file = if req.kind == "sweep" {
@@ -408,10 +408,13 @@ fn write_status(dir: &Path, view: &View) -> std::io::Result<()> {
 
 /// Validates the dataset and reads the staff model, as `matome plan` does.
 fn load(app: &App, dataset: &Path) -> Result<(crate::ward::Ward, StaffModel), String> {
-    let v = crate::validate::load_and_validate(dataset, app.models_dir.as_deref()).map_err(|d| {
-        let errors = d.iter().filter(|x| x.is_error()).count();
-        format!("the dataset is invalid: {errors} error(s); the Data page lists each with its row")
-    })?;
+    let v =
+        crate::validate::load_and_validate(dataset, app.models_dir.as_deref()).map_err(|d| {
+            let errors = d.iter().filter(|x| x.is_error()).count();
+            format!(
+                "the dataset is invalid: {errors} error(s); the Data page lists each with its row"
+            )
+        })?;
     let staff = StaffModel::load(app.models_dir.as_deref()).map_err(|e| e.to_string())?;
     Ok((v.ward, staff))
 }
@@ -430,12 +433,15 @@ fn execute(app: &App, run: &Arc<Run>) -> Result<Vec<String>, String> {
     if v.kind == "sweep" {
         execute_sweep(app, run, inputs, &dataset, &out)
     } else {
-        let text = std::fs::read_to_string(run.dir.join("scenario.toml")).map_err(|e| e.to_string())?;
-        let scenario = Scenario::parse(&text, Path::new("scenario.toml"), &v.name).map_err(|e| e.to_string())?;
+        let text =
+            std::fs::read_to_string(run.dir.join("scenario.toml")).map_err(|e| e.to_string())?;
+        let scenario = Scenario::parse(&text, Path::new("scenario.toml"), &v.name)
+            .map_err(|e| e.to_string())?;
         run.update(|v| v.phase = "planning".into());
         let r = run.clone();
         let callback: crate::solve::ProgressFn = Arc::new(move |m: &str| r.progress(m));
-        let plan = crate::plan::plan(inputs, &scenario, Some(callback)).map_err(|e| e.to_string())?;
+        let plan =
+            crate::plan::plan(inputs, &scenario, Some(callback)).map_err(|e| e.to_string())?;
         if run.cancel.load(Ordering::SeqCst) {
             return Err("cancelled".into());
         }
@@ -504,10 +510,13 @@ fn execute_sweep(
         comparison.fail(row, &reason);
     }
     let title = format!("{} / {}", inputs.dataset_name, sweep.name);
-    let written = crate::report::comparison::write(out, &title, &comparison.rows).map_err(|e| e.to_string())?;
+    let written = crate::report::comparison::write(out, &title, &comparison.rows)
+        .map_err(|e| e.to_string())?;
     files.extend(names(&written, out));
-    let json = serde_json::to_vec_pretty(&rows_json(&comparison.rows)).map_err(|e| e.to_string())?;
-    let w = crate::report::write_files(out, &[("comparison.json", json)]).map_err(|e| e.to_string())?;
+    let json =
+        serde_json::to_vec_pretty(&rows_json(&comparison.rows)).map_err(|e| e.to_string())?;
+    let w =
+        crate::report::write_files(out, &[("comparison.json", json)]).map_err(|e| e.to_string())?;
     files.extend(names(&w, out));
     Ok(files)
 }

@@ -77,7 +77,9 @@ pub fn unpack(bytes: &[u8], dir: &Path) -> Result<Vec<String>, UnzipError> {
     let mut files: Vec<(usize, Vec<String>)> = Vec::new();
     let mut declared: u64 = 0;
     for i in 0..zip.len() {
-        let f = zip.by_index(i).map_err(|e| UnzipError::NotZip(e.to_string()))?;
+        let f = zip
+            .by_index(i)
+            .map_err(|e| UnzipError::NotZip(e.to_string()))?;
         let raw = f.name().map(|n| n.into_owned()).unwrap_or_default();
         let parts = components(&raw)?;
         let mode_link = f.unix_mode().is_some_and(|m| m & 0o170000 == 0o120000);
@@ -97,7 +99,9 @@ pub fn unpack(bytes: &[u8], dir: &Path) -> Result<Vec<String>, UnzipError> {
     }
     // One folder around everything (a zipped folder) is dropped; deeper is refused.
     let top: Option<&String> = files.first().map(|(_, p)| &p[0]);
-    let strip = files.iter().all(|(_, p)| p.len() == 2 && Some(&p[0]) == top);
+    let strip = files
+        .iter()
+        .all(|(_, p)| p.len() == 2 && Some(&p[0]) == top);
     let mut entries = Vec::new();
     for (index, parts) in &files {
         let rest = if strip { &parts[1..] } else { &parts[..] };
@@ -167,8 +171,13 @@ mod tests {
         assert!(components("/abs.csv").is_err());
         assert!(components("C:/x.csv").is_err());
         assert!(components("..\\x.csv").is_err());
-        assert_eq!(components("ward/facilities.csv").unwrap(), vec!["ward", "facilities.csv"]);
-        assert_eq!(components("./facilities.csv").unwrap(), vec!["facilities.csv"]);
+        assert_eq!(
+            components("ward/facilities.csv").unwrap(),
+            vec!["ward", "facilities.csv"]
+        );
+        assert_eq!(
+            components("./facilities.csv").unwrap(),
+            vec!["facilities.csv"]
+        );
     }
-
 }

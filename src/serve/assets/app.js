@@ -449,16 +449,22 @@ async function pageResult(main, params) {
     fetchText(base + "bundles.csv").then(parseCsv),
     fetchText(base + "assignments.csv").then(parseCsv),
   ]);
+  // Area outlines from the dataset's areas.geojson when it has one.
+  geo.areas = await fetch("/api/datasets/" + encodeURIComponent(view.dataset) + "/areas")
+    .then(r => (r.ok ? r.json() : null)).catch(() => null);
   const c = summary.contracts, h = summary.staff_hours, tr = summary.travel_km_per_year, sv = summary.solver;
-  const fig = (id, label, value, sub) => el("div", { class: "figure", id }, el("div", { class: "label" }, label), el("div", { class: "value" }, value), sub ? el("div", { class: "sub" }, sub) : null);
+  const fig = (id, label, value, sub, sub2) => el("div", { class: "figure", id }, el("div", { class: "label" }, label), el("div", { class: "value" }, value), sub ? el("div", { class: "sub" }, sub) : null, sub2 ? el("div", { class: "sub" }, sub2) : null);
+  const statusJa = st => ({ "optimal": "最適(証明済み)", "within target gap": "目標ギャップ内", "feasible": "実行可能解" })[st] || st;
   const figures = el("div", { class: "figures" },
     fig("fig-contracts", T("契約の数", "Contracts"), `${num(c.before)} → ${num(c.after)}`, T(`包括 ${c.bundles} + そのまま ${c.left_as_is}`, `${c.bundles} bundles + ${c.left_as_is} left as is`)),
     fig("fig-hours", T("職員の事務時間(年)", "Staff hours a year"), `${num(h.before)} → ${num(h.after)} h`, null),
-    fig("fig-freed", T("生み出される時間", "Staff time freed"), `${num(h.freed)} h = ${num(h.fte_freed, 1)} ${T("人工", "FTE")}`,
-      T(`幅: ${num(h.freed_if_contract_figures_25_percent_lower)} 〜 ${num(h.freed_if_contract_figures_25_percent_higher)} h(単独契約の事務時間 ±25%)`, `band ${num(h.freed_if_contract_figures_25_percent_lower)} … ${num(h.freed_if_contract_figures_25_percent_higher)} h (single-contract figures ±25 %)`)),
+    fig("fig-freed", T("生み出される時間(年)", "Staff time freed a year"), `${num(h.freed)} h = ${num(h.fte_freed, 1)} ${T("人工", "FTE")}`,
+      T(`幅 ${num(h.freed_if_contract_figures_25_percent_lower)} 〜 ${num(h.freed_if_contract_figures_25_percent_higher)} h`, `band ${num(h.freed_if_contract_figures_25_percent_lower)} … ${num(h.freed_if_contract_figures_25_percent_higher)} h`),
+      T("単独契約の事務時間を ±25% としたとき", "single-contract staff hours ±25 %")),
     fig("fig-travel", T("受託者の移動(年)", "Contractor travel a year"), `${num(tr.before)} → ${num(tr.after)} km`, null),
     fig("fig-solver", T("目的関数値(年)", "Objective a year"), yen(sv.objective_jpy_per_year),
-      T(`下界 ${yen(sv.lower_bound_jpy_per_year)}、ギャップ ${pct(sv.gap)}、${sv.status}(${sv.mode})、検算済み`, `bound ${yen(sv.lower_bound_jpy_per_year)}, gap ${pct(sv.gap)}, ${sv.status} (${sv.mode}), checked`)));
+      T(`下界 ${yen(sv.lower_bound_jpy_per_year)}、ギャップ ${pct(sv.gap)}`, `bound ${yen(sv.lower_bound_jpy_per_year)}, gap ${pct(sv.gap)}`),
+      T(`${statusJa(sv.status)}・${sv.mode === "exact" ? "厳密解法" : "近似解法"}・検算済み`, `${sv.status}, ${sv.mode}, checked`)));
   const byArea = el("table", { id: "by-area" }, el("tr", {}, [["地域", "area"], ["現在 h", "before h"], ["包括後 h", "after h"], ["削減 h", "freed h"], ["人工", "FTE"]].map(([j, e], i) => el("th", { class: i ? "num" : "" }, T(j, e)))),
     h.by_area.map(a => el("tr", {}, el("td", {}, a.area), el("td", { class: "num" }, num(a.before)), el("td", { class: "num" }, num(a.after)), el("td", { class: "num" }, num(a.freed)), el("td", { class: "num" }, num(a.fte_freed, 2)))));
   const state = { selected: null };
@@ -492,9 +498,8 @@ async function pageResult(main, params) {
   main.replaceChildren(
     el("h2", {}, T("結果", "Result"), ": ", summary.scenario.name, " / ", summary.dataset, el("span", { class: "muted" }, "  (", id, sub ? " · " + sub : "", ")")),
     figures,
-    el("h3", {}, T("地域別の職員時間", "Staff hours by area")), byArea,
-    el("h3", {}, T("包括の地図", "Bundle map")),
-    el("div", { class: "maprow" }, mapBox, el("div", {}, hover, matrixBox)),
+    el("div", { class: "maprow" }, el("div", {}, el("h3", {}, T("包括の地図", "Bundle map")), mapBox),
+      el("div", {}, el("h3", {}, T("地域別の職員時間", "Staff hours by area")), byArea, hover, matrixBox)),
     el("h3", {}, T("包括の一覧(見出しで並べ替え)", "Bundles (click a heading to sort)")), tableBox,
     el("h3", {}, T("ダウンロード", "Downloads")),
     el("ul", { id: "downloads" }, files.map(f => el("li", {},
@@ -576,16 +581,30 @@ function drawMap(geo, bundleIndex, hover, selected) {
   const ox = (W - 2 * M - (x1 - x0) * k) / 2, oy = (H - 2 * M - 30 - (y1 - y0) * k) / 2;
   const P = ([x, y]) => [M + ox + (x - x0) * k, H - M - 30 - oy - (y - y0) * k];
   const toPx = c => P(km(c));
-  // Area outlines: hulls of each area's facilities, drawn first.
+  // Area outlines, drawn first: the dataset's areas.geojson when it has one, else
+  // the hull of each area's facilities.
   const areas = new Map();
   for (const f of facs) { const a = f.properties.area; if (!areas.has(a)) areas.set(a, []); areas.get(a).push(toPx(f.geometry.coordinates)); }
   const gAreas = el("g", { id: "areas" });
   const areaLabels = [];
-  for (const [name, pts] of areas) {
-    const hh = hull(pts);
-    if (hh.length >= 3) gAreas.appendChild(el("polygon", { class: "area-outline", points: hh.map(p => p.join(",")).join(" ") }, el("title", {}, name)));
-    const cx = pts.reduce((s, p) => s + p[0], 0) / pts.length, cy = pts.reduce((s, p) => s + p[1], 0) / pts.length;
-    areaLabels.push({ x: cx, y: cy, text: name, cls: "area-label", r: 0, fs: 13, center: true, overMarkers: true });
+  const given = geo.areas && Array.isArray(geo.areas.features) ? geo.areas.features : null;
+  if (given) {
+    for (const a of given) {
+      const g = a.geometry || {}, p = a.properties || {};
+      const name = String(p.name ?? p.area ?? p.N03_007 ?? p.N03_004 ?? "");
+      const polys = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      const rings = polys.map(poly => poly[0].map(toPx));
+      for (const ring of rings) gAreas.appendChild(el("polygon", { class: "area-outline given", points: ring.map(q => q.join(",")).join(" ") }, el("title", {}, name)));
+      const all = rings.flat();
+      if (name && all.length) areaLabels.push({ x: all.reduce((s, q) => s + q[0], 0) / all.length, y: all.reduce((s, q) => s + q[1], 0) / all.length, text: name, cls: "area-label", r: 0, fs: 13, center: true, overMarkers: true });
+    }
+  } else {
+    for (const [name, pts] of areas) {
+      const hh = hull(pts);
+      if (hh.length >= 3) gAreas.appendChild(el("polygon", { class: "area-outline", points: hh.map(p => p.join(",")).join(" ") }, el("title", {}, name)));
+      const cx = pts.reduce((s, p) => s + p[0], 0) / pts.length, cy = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+      areaLabels.push({ x: cx, y: cy, text: name, cls: "area-label", r: 0, fs: 13, center: true, overMarkers: true });
+    }
   }
   svg.appendChild(gAreas);
   const gB = el("g", { id: "hulls" });
@@ -629,7 +648,7 @@ function drawMap(geo, bundleIndex, hover, selected) {
   svg.appendChild(el("g", { id: "scale" },
     el("rect", { x: M, y: H - 22, width: barPx, height: 5, fill: "#343a40" }),
     el("text", { x: M + barPx + 6, y: H - 16, class: "tick" }, `${barKm} km`),
-    el("text", { x: W - M, y: H - 16, "text-anchor": "end", class: "tick" }, T("北が上 · 点線は地域(施設の外周)", "north up · dashed: areas (around their facilities)"))));
+    el("text", { x: W - M, y: H - 16, "text-anchor": "end", class: "tick" }, given ? T("北が上 · 点線は地域(areas.geojson)", "north up · dashed: areas (areas.geojson)") : T("北が上 · 点線は地域(施設の外周)", "north up · dashed: areas (around their facilities)"))));
   return svg;
 }
 

@@ -120,21 +120,9 @@ async fn wait_text(c: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> bool) 
     }
 }
 
+/// 12,345 as the page writes it (and `matome plan` prints it).
 fn thousands(v: f64) -> String {
-    let n = v.round() as i64;
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    matome::text::thousands(v.round() as i64)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

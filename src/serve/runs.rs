@@ -262,7 +262,7 @@ impl Runs {
     pub fn list(&self) -> Vec<View> {
         let runs: Vec<Arc<Run>> = self.map().values().cloned().collect();
         let mut v: Vec<(u64, View)> = runs.iter().map(|r| (r.seq, self.view(r))).collect();
-        v.sort_by(|a, b| b.0.cmp(&a.0));
+        v.sort_by_key(|x| std::cmp::Reverse(x.0));
         v.into_iter().map(|(_, v)| v).collect()
     }
 

@@ -170,7 +170,8 @@ async function route() {
 }
 
 // ---------------------------------------------------------------- Data
-async function pageData(main) {
+async function pageData(main, params) {
+  if (params.get("dataset")) chooseDataset(params.get("dataset"));
   const list = await api("GET", "/api/datasets");
   const upName = el("input", { type: "text", id: "upload-name", placeholder: T("名前(例: setagaya-2025)", "name (e.g. setagaya-2025)") });
   const upFile = el("input", { type: "file", id: "upload-file", accept: ".zip,.xlsx" });
@@ -357,7 +358,7 @@ async function pageRun(main, params) {
     el("h2", {}, T("実行", "Run")),
     el("section", { class: "card" }, el("p", {}, T("データ ", "Dataset "), el("b", {}, S.dataset || "—"), T(" をシナリオ ", " with scenario "), el("b", {}, S.scenarioName || "baseline"), T(" で計画します。", ".")), start),
     panel,
-    el("section", { class: "card" }, el("h3", {}, T("これまでの実行", "Runs")), runsTable(runs)));
+    el("section", { class: "card" }, el("h3", {}, T("これまでの実行", "Runs")), el("div", { id: "runs-box" }, runsTable(runs))));
   if (id) watchRun(panel, id);
 }
 function runsTable(runs) {
@@ -374,7 +375,11 @@ function watchRun(panel, id) {
   es.addEventListener("progress", ev => {
     const v = JSON.parse(ev.data);
     drawRun(panel, v);
-    if (!["queued", "running"].includes(v.status)) { es.close(); }
+    if (!["queued", "running"].includes(v.status)) {
+      es.close();
+      const box = document.getElementById("runs-box");
+      if (box) api("GET", "/api/runs").then(r => box.replaceChildren(runsTable(r))).catch(() => {});
+    }
   });
   es.onerror = () => { if (es.readyState === EventSource.CLOSED) return; };
 }
@@ -533,7 +538,9 @@ function hull(pts) {
 // none is left out (its row number or hover still names it).
 function placeLabels(svg, items, markers, bounds) {
   const placed = [];
-  const hits = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  // Three pixels apart at least, so that neighbouring numbers never read as one.
+  const pad = 3;
+  const hits = (a, b) => a.x < b.x + b.w + pad && b.x < a.x + a.w + pad && a.y < b.y + b.h + pad && b.y < a.y + a.h + pad;
   const shown = [];
   for (const it of items) {
     const t = el("text", { class: it.cls || "", x: 0, y: 0 }, it.text);
@@ -728,7 +735,7 @@ function showComparison(box, rows, runId) {
     sortableTable(rows, cols, { class: "comparison" })));
 }
 function compareChart(rows) {
-  const W = 900, H = 440, m = { l: 80, r: 20, t: 20, b: 46 };
+  const W = 900, H = 460, m = { l: 80, r: 20, t: 36, b: 46 };
   const pts = rows.filter(r => r.contracts !== null && r.contracts !== undefined);
   const svg = el("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, id: "compare-chart" });
   if (!pts.length) return svg;
@@ -752,7 +759,7 @@ function compareChart(rows) {
   for (let e = Math.floor(xa); e <= Math.ceil(xb); e++) for (const k of [1, 2, 5]) { const v = k * Math.pow(10, e); if (lx(v) >= xa && lx(v) <= xb) decades.push(v); }
   for (const v of decades) svg.appendChild(el("text", { x: X(v), y: H - m.b + 16, "text-anchor": "middle", class: "tick" }, num(v)));
   svg.appendChild(el("text", { x: (W + m.l) / 2, y: H - 8, "text-anchor": "middle", class: "tick" }, T("契約の数(対数目盛)", "contracts (log scale)")));
-  svg.appendChild(el("text", { x: 14, y: m.t + 4, class: "tick" }, T("生み出される時間 h/年", "hours freed h/yr")));
+  svg.appendChild(el("text", { x: m.l, y: 14, class: "tick" }, T("↑ 生み出される時間 h/年", "↑ hours freed h/yr")));
   const markers = [], labels = [];
   for (const r of pts) {
     const x = X(r.contracts), y = Y(r.staff_hours_freed);

@@ -28,6 +28,7 @@ enum Command {
     /// Build a dataset from a city's published files (open-data facility lists).
     Import(cli::import::ImportArgs),
     /// The planning desk in a browser: a local web app on 127.0.0.1 (no network).
+    #[command(long_about = cli::serve::LONG_ABOUT)]
     Serve(cli::serve::ServeArgs),
 }
 

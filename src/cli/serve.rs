@@ -10,9 +10,8 @@ use matome::serve::{Config, Server};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Args)]
-#[command(
-    long_about = "The planning desk in a browser, for colleagues who never open a terminal.
+/// The long `--help` text (set on the subcommand in main.rs).
+pub const LONG_ABOUT: &str = "The planning desk in a browser, for colleagues who never open a terminal.
 
 Starts a web application on this computer only (http://127.0.0.1:PORT; nothing is sent \
 to the network and no other computer can connect) and opens it in the browser. Its pages, \
@@ -25,7 +24,10 @@ in Japanese with an English toggle, do what the other commands do:
   比較 Compare       run a sweep or compare saved plans, with the Pareto marks
 
 Everything is kept as files under --data: datasets/, scenarios/, runs/<id>/out/ (the same \
-files `matome plan` writes), so nothing finished is lost when the server stops.",
+files `matome plan` writes), so nothing finished is lost when the server stops.";
+
+#[derive(Args)]
+#[command(
     after_help = "Examples:
   matome serve                          # http://127.0.0.1:8080, data in ./matome-data
   matome serve --port 0 --no-open       # a free port; open the printed address yourself

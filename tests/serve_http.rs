@@ -647,3 +647,33 @@ async fn every_scenario_key_is_a_form_field() {
     named.sort();
     assert_eq!(named, keys);
 }
+
+#[tokio::test]
+async fn a_running_plan_cancelled_writes_nothing() {
+    let f = Fixture::new();
+    f.copy_dataset("setagaya-sample", "ward");
+    let id = f
+        .start_plan("ward", "name = \"c\"\n[solver]\ntime_limit_s = 3.0\n")
+        .await;
+    let t0 = Instant::now();
+    while f.get_json(&format!("/api/runs/{id}")).await["status"] != "running" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the run never started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (s, v) = f
+        .post_ok(&format!("/api/runs/{id}/cancel"), Body::empty())
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["cancelled"], json!(true));
+    let v = f.wait(&id).await;
+    assert_eq!(v["status"], "cancelled", "{v}");
+    assert!(!f.data.join("runs").join(&id).join("out").exists());
+    // Cancelling a finished run changes nothing and says so.
+    let (_, v) = f
+        .post_ok(&format!("/api/runs/{id}/cancel"), Body::empty())
+        .await;
+    assert_eq!(v["cancelled"], json!(false));
+}

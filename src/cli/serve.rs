@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The long `--help` text (set on the subcommand in main.rs).
-pub const LONG_ABOUT: &str = "The planning desk in a browser, for colleagues who never open a terminal.
+pub const LONG_ABOUT: &str =
+    "The planning desk in a browser, for colleagues who never open a terminal.
 
 Starts a web application on this computer only (http://127.0.0.1:PORT; nothing is sent \
 to the network and no other computer can connect) and opens it in the browser. Its pages, \
@@ -27,8 +28,7 @@ Everything is kept as files under --data: datasets/, scenarios/, runs/<id>/out/ 
 files `matome plan` writes), so nothing finished is lost when the server stops.";
 
 #[derive(Args)]
-#[command(
-    after_help = "Examples:
+#[command(after_help = "Examples:
   matome serve                          # http://127.0.0.1:8080, data in ./matome-data
   matome serve --port 0 --no-open       # a free port; open the printed address yourself
   matome serve --data D:/keikaku        # keep datasets and plans in another folder
@@ -38,8 +38,7 @@ To try it with the sample ward, copy datasets/setagaya-sample into <data>/datase
 
 Exit codes:
   0  the server stopped normally
-  2  the port or the data folder cannot be used"
-)]
+  2  the port or the data folder cannot be used")]
 pub struct ServeArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 8080)]

@@ -151,9 +151,13 @@ impl Run {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .feed(msg);
+        let cancelling = self.cancel.load(Ordering::SeqCst);
         self.update(|v| {
             v.phase = f.phase;
-            v.message = msg.to_string();
+            // A cancelled run keeps saying so until the engine returns.
+            if !cancelling {
+                v.message = msg.to_string();
+            }
             v.partial = f.partial;
             let changed = f.objective != v.objective || f.bound != v.bound;
             v.objective = f.objective;

@@ -677,3 +677,59 @@ async fn a_running_plan_cancelled_writes_nothing() {
         .await;
     assert_eq!(v["cancelled"], json!(false));
 }
+
+/// The tiny dataset as one workbook, a sheet per table, cells typed as Excel holds them.
+fn tiny_workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("yyyy/mm/dd");
+    for (file, bytes) in tiny_files() {
+        let Some(stem) = file.strip_suffix(".csv") else {
+            continue;
+        };
+        let ws = wb.add_worksheet();
+        ws.set_name(stem).unwrap();
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        for (r, rec) in rdr.records().enumerate() {
+            for (c, v) in rec.unwrap().iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                if r == 0 {
+                    ws.write_string(r, c, v).unwrap();
+                } else if let Ok(n) = v.parse::<f64>() {
+                    ws.write_number(r, c, n).unwrap();
+                } else if v.len() == 10 && v.as_bytes()[4] == b'-' {
+                    let d = ExcelDateTime::parse_from_str(v).unwrap();
+                    ws.write_datetime_with_format(r, c, &d, &date).unwrap();
+                } else if v == "true" || v == "false" {
+                    ws.write_boolean(r, c, v == "true").unwrap();
+                } else if !v.is_empty() {
+                    ws.write_string(r, c, v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_workbook_upload_is_kept_whole_and_plans() {
+    let f = Fixture::new();
+    let (s, v) = f
+        .post_ok("/api/datasets?name=book", Body::from(tiny_workbook()))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["kind"], "workbook");
+    assert!(f.data.join("datasets/book.xlsx").is_file());
+    assert_eq!(
+        f.get_json("/api/datasets").await,
+        json!([{ "name": "book", "kind": "workbook" }])
+    );
+    let v = f.get_json("/api/datasets/book/validation").await;
+    assert_eq!(v["valid"], json!(true), "{v}");
+    assert_eq!(v["summary"]["facilities"], json!(8));
+    let id = f.start_plan("book", "").await;
+    let v = f.wait(&id).await;
+    assert_eq!(v["status"], "done", "{v}");
+}

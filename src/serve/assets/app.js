@@ -392,9 +392,11 @@ function drawRun(panel, v) {
     [T("状態", "status"), pill(v.status), v.status === "queued" ? T(`(前に ${v.ahead} 件)`, ` (${v.ahead} ahead)`) : ""],
     [T("段階", "phase"), v.phase, v.kind === "sweep" ? ` ${v.done} / ${v.total}` : ""],
     [T("経過", "elapsed"), num(v.elapsed, 1) + " s", ""],
-    [T("最良の目的関数値", "best objective"), yen(v.objective), T("円/年", "yen a year")],
-    [T("下界", "bound"), yen(v.bound), ""],
-    [T("ギャップ", "gap"), pct(v.gap), ""],
+    ...(v.kind === "sweep" ? [] : [
+      [T("最良の目的関数値", "best objective"), yen(v.objective), v.partial ? T("円/年(計算の終わった地域の合計)", "yen a year (sum over the parts finished)") : T("円/年", "yen a year")],
+      [T("下界", "bound"), yen(v.bound), ""],
+      [T("ギャップ", "gap"), pct(v.gap), ""],
+    ]),
     [T("メッセージ", "message"), v.message, ""],
   ];
   panel.replaceChildren(el("section", { class: "card", id: "run-" + v.id },

@@ -430,8 +430,8 @@ function progressChart(points) {
     el("text", { x: m.l - 4, y: Y(lo), "text-anchor": "end", class: "tick" }, yen(lo)),
     el("text", { x: W - m.r, y: H - 8, "text-anchor": "end", class: "tick" }, num(tmax, 1) + " s"),
     line("objective", "#1f5fa8"), line("bound", "#e8590c"),
-    el("text", { x: m.l + 6, y: m.t + 10, class: "tick", fill: "#1f5fa8" }, T("— 目的関数値", "— objective")),
-    el("text", { x: m.l + 120, y: m.t + 10, class: "tick", fill: "#e8590c" }, T("— 下界", "— bound")));
+    el("text", { x: m.l, y: H - 8, class: "tick", fill: "#1f5fa8" }, T("— 目的関数値", "— objective")),
+    el("text", { x: m.l + 110, y: H - 8, class: "tick", fill: "#e8590c" }, T("— 下界", "— bound")));
 }
 
 // ---------------------------------------------------------------- Result

@@ -17,6 +17,8 @@
 //!   as bundles;
 //! - `plan`: one plan end to end (build, solve, check, accounts) and sweeps of plans;
 //! - `report`: every output file of a plan or a sweep;
+//! - `serve`: the local web application (`matome serve`), beside the CLI at the top:
+//!   it calls the same `validate`, `plan`, `plan::sweep` and `report` functions;
 //! - the binary (`main.rs`, `cli/`) on top: parses arguments, calls `validate`,
 //!   `plan` and `report`, prints and sets the exit code.
 //!
@@ -39,6 +41,7 @@ pub mod problem;
 pub mod replan;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod solve;
 pub mod staff;
 pub mod text;

@@ -27,6 +27,9 @@ enum Command {
     Generate(cli::generate::GenerateArgs),
     /// Build a dataset from a city's published files (open-data facility lists).
     Import(cli::import::ImportArgs),
+    /// The planning desk in a browser: a local web app on 127.0.0.1 (no network).
+    #[command(long_about = cli::serve::LONG_ABOUT)]
+    Serve(cli::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +41,6 @@ fn main() -> ExitCode {
         Command::Validate(args) => cli::validate::run(args),
         Command::Generate(args) => cli::generate::run(args),
         Command::Import(args) => cli::import::run(args),
+        Command::Serve(args) => cli::serve::run(args),
     }
 }

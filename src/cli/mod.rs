@@ -10,6 +10,7 @@ mod inputs;
 pub mod plan;
 mod progress;
 pub mod scenarios;
+pub mod serve;
 pub mod validate;
 
 use std::fmt::Display;

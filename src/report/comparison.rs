@@ -248,8 +248,20 @@ fn chart(rows: &[Row]) -> String {
         h / 2.0,
         h / 2.0
     );
+    // Each point is labelled with its row's number in the table (★ on the Pareto
+    // front), placed where it covers no other label nor point: a dozen names or
+    // figures at one spot used to pile onto each other.
+    let mut labels = super::svg::Labels::default();
+    for (_, x, y, _) in &pts {
+        labels.reserve(sx(*x) - 5.0, sy(*y) - 5.0, 10.0, 10.0);
+    }
+    let mut texts = String::new();
     for (r, x, y, freed) in &pts {
         let (cx, cy) = (sx(*x), sy(*y));
+        let n = rows
+            .iter()
+            .position(|q| std::ptr::eq(q, *r))
+            .map_or(0, |i| i + 1);
         let fill = if r.outcome == "status quo" {
             "#888"
         } else if r.pareto {
@@ -257,22 +269,30 @@ fn chart(rows: &[Row]) -> String {
         } else {
             "#2e6da4"
         };
-        let mark = if r.pareto { "★ " } else { "" };
+        let mark = if r.pareto { "★" } else { "" };
         let _ = write!(
             s,
-            r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="{fill}"><title>{}</title></circle><text x="{:.1}" y="{:.1}" font-size="10">{mark}{} h</text>"#,
+            r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="{fill}"><title>{}</title></circle>"#,
             esc(&format!(
-                "{}: {} contracts, {} km/yr, {} h freed",
+                "{n}. {}: {} contracts, {} km/yr, {} h freed",
                 r.name,
                 x,
                 y.round(),
                 freed.round()
             )),
-            cx + 7.0,
-            cy - 4.0,
-            group(freed.round() as i64)
+        );
+        labels.place(
+            &mut texts,
+            &format!("{mark}{n}"),
+            cx,
+            cy,
+            11.0,
+            fill,
+            false,
+            (w, h - mb),
         );
     }
+    s.push_str(&texts);
     s.push_str("</svg>");
     s
 }
@@ -283,7 +303,7 @@ pub fn html(title: &str, rows: &[Row]) -> String {
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>シナリオ比較 Scenario comparison — {t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>シナリオ比較 Scenario comparison — {t}</h1>\n\
-         <p class=\"note\">★ = パレート効率 Pareto-efficient: no other row has at most as many contracts, at most as much travel and at least as many staff hours freed, and is better on one. Labels on the chart: staff hours freed a year.</p>\n",
+         <p class=\"note\">★ = パレート効率 Pareto-efficient: no other row has at most as many contracts, at most as much travel and at least as many staff hours freed, and is better on one. Numbers on the chart: the row (#) of the table; hover a point for its figures.</p>\n",
         t = esc(title)
     );
     s.push_str(&chart(rows));
@@ -293,6 +313,7 @@ pub fn html(title: &str, rows: &[Row]) -> String {
     }
     s.push_str("\n<table>\n<thead><tr>");
     let mut heads = vec![
+        "#",
         "シナリオ Scenario",
         "結果 Outcome",
         "★",
@@ -314,8 +335,8 @@ pub fn html(title: &str, rows: &[Row]) -> String {
         let _ = write!(s, "<th>{hd}</th>");
     }
     s.push_str("</tr></thead>\n");
-    for r in rows {
-        s.push_str("<tr>");
+    for (i, r) in rows.iter().enumerate() {
+        let _ = write!(s, "<tr><td>{}</td>", i + 1);
         let mut c: Vec<String> = match &r.figures {
             Some(f) => vec![
                 esc(&r.name),

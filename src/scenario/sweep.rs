@@ -38,6 +38,11 @@ struct GridFile {
     #[serde(default)]
     base: Option<PathBuf>,
     keys: toml::value::Table,
+    /// Words for grid values, by key and value (`[grid.labels."limits.max_value_jpy"]`
+    /// `"50000000" = "上限5千万円"`): a scenario whose values all have words is named
+    /// by them (`上限5千万円・地域内・施設単位`), else `NAME-key=value-…`.
+    #[serde(default)]
+    labels: toml::value::Table,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -210,12 +215,24 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
         }
         let mut value = base.clone();
         let mut name = g.name.clone();
+        let mut words: Vec<String> = Vec::new();
         for (i, (k, vals)) in axes.iter().enumerate() {
             let v = vals[idx[i]].clone();
             let label = k.rsplit('.').next().unwrap_or(k);
             name.push_str(&format!("-{label}={}", short(&v)));
+            if let Some(w) = g
+                .labels
+                .get(k.as_str())
+                .and_then(|t| t.get(short(&v).as_str()))
+                .and_then(|w| w.as_str())
+            {
+                words.push(w.to_string());
+            }
             set_path(&mut value, k, v)
                 .map_err(|e| invalid(&format!("grid.keys.{k}"), e.to_string()))?;
+        }
+        if !axes.is_empty() && words.len() == axes.len() {
+            name = words.join("・");
         }
         set_path(&mut value, "name", toml::Value::String(name.clone()))
             .map_err(|e| invalid("grid.name", e.to_string()))?;
@@ -265,6 +282,34 @@ unit = ["facility", "facility_trade_group"]
         assert_eq!(
             s.scenarios[7].unit,
             crate::scenario::UnitKind::FacilityTradeGroup
+        );
+    }
+
+    #[test]
+    fn grid_values_with_words_name_their_scenario() {
+        let text = r#"
+[[grid]]
+name = "cap"
+[grid.keys]
+"limits.max_value_jpy" = [50000000, 150000000]
+within_area = [true, false]
+[grid.labels."limits.max_value_jpy"]
+"50000000" = "上限5千万円"
+"150000000" = "上限1.5億円"
+[grid.labels.within_area]
+true = "地域内"
+"#;
+        let s = Sweep::parse(text, Path::new("t.toml"), Path::new("."), "t").unwrap();
+        let names: Vec<&str> = s.scenarios.iter().map(|x| x.name.as_str()).collect();
+        // A value without words (within_area = false) keeps the key=value name.
+        assert_eq!(
+            names,
+            vec![
+                "上限5千万円・地域内",
+                "cap-max_value_jpy=50000000-within_area=false",
+                "上限1.5億円・地域内",
+                "cap-max_value_jpy=150000000-within_area=false",
+            ]
         );
     }
 

@@ -6,11 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const FILES: [&str; 4] = [
+const FILES: [&str; 5] = [
     "facilities.csv",
     "service_lines.csv",
     "contracts.csv",
     "depots.csv",
+    "vendors.csv",
 ];
 
 fn root() -> PathBuf {

@@ -328,7 +328,12 @@ fn plan_xlsx_holds_every_sheet_and_each_bundle_adds_up_to_bundles_csv() {
     let value = head.iter().position(|h| h == "value_jpy").unwrap();
     let mut wb: Xlsx<_> = open_workbook(out.join("plan.xlsx")).unwrap();
     let names = wb.sheet_names();
-    let mut want = vec!["概要".to_string(), "包括契約".into(), "割当".into()];
+    let mut want = vec![
+        "概要".to_string(),
+        "包括契約".into(),
+        "入札".into(),
+        "割当".into(),
+    ];
     want.extend(rows.iter().map(|r| format!("業務一覧 {}", &r[id])));
     want.push("前提".into());
     assert_eq!(names, want);

@@ -74,7 +74,7 @@ fn sweep_with_an_infeasible_member_completes_and_compares() {
     assert_eq!(rows[0].get(3), Some("13"), "today's contracts");
     assert_eq!(rows[2].get(1), Some("infeasible"));
     assert!(
-        rows[2].get(12).unwrap().contains("limits.max_value_jpy"),
+        rows[2].get(14).unwrap().contains("limits.max_value_jpy"),
         "{:?}",
         rows[2]
     );

@@ -45,6 +45,12 @@ pub struct PlanArgs {
     /// Solver threads (overrides solver.threads).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// An earlier plan's folder to continue from: its bundles keep their ids where they
+    /// keep their hub; the scenario's [replan] keys lock bundles (lock = ["B03"]) and
+    /// count a yearly cost per facility moved (change_cost_jpy); changes.csv lists every
+    /// facility that changed bundle.
+    #[arg(long, value_name = "PLAN_DIR")]
+    pub from: Option<PathBuf>,
     /// No progress display.
     #[arg(long)]
     pub quiet: bool,
@@ -82,10 +88,20 @@ fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
         }
         bar.set_message(m.to_string());
     });
-    let result = matome::plan::plan(loaded.inputs(), &scenario, Some(callback));
+    let earlier = match &args.from {
+        Some(dir) => Some(matome::replan::Earlier::read(dir).map_err(whole)?),
+        None => None,
+    };
+    let result =
+        matome::plan::plan_from(loaded.inputs(), &scenario, earlier.as_ref(), Some(callback));
     progress.finish();
     let plan = result.map_err(|e: PlanError| {
-        if e.is_infeasible() || matches!(e, PlanError::CheckFailed(_) | PlanError::Solver(_)) {
+        if e.is_infeasible()
+            || matches!(
+                e,
+                PlanError::CheckFailed(_) | PlanError::Solver(_) | PlanError::Phase(_)
+            )
+        {
             anyhow::Error::new(Invalid::NoPlan(e))
         } else {
             whole(e)
@@ -121,10 +137,28 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         group(a.freed_if_contracts_25_higher.round() as i64)
     );
     println!(
-        "  travel km/yr     {} → {}  (hub model; one round of every bundle: {} km)",
+        "  travel km/yr     {} → {}  (each visit a round trip from its base: vendor today, hub after; one round of every bundle: {} km)",
         group(a.travel_km_before.round() as i64),
         group(a.travel_km_after.round() as i64),
         group(a.route_km_total.round() as i64)
+    );
+    let m = &plan.market;
+    let firms = if m.derived {
+        "firms derived from contracts.csv".to_string()
+    } else {
+        format!("vendors.csv, {} firms", plan.inputs.ward.vendors().len())
+    };
+    let share = match (m.in_ward_share_before, m.in_ward_share_after) {
+        (Some(b), Some(a)) => format!(
+            "; in-ward firms' share {:.1} % → {:.1} %",
+            100.0 * b,
+            100.0 * a
+        ),
+        _ => String::new(),
+    };
+    println!(
+        "  bidders          fewest {} for a bundle ({firms}){share}",
+        m.fewest_bidders.map_or("—".to_string(), |f| f.to_string())
     );
     println!(
         "  objective        ¥{} / yr, bound {}, gap {}, {} ({}), checked, {} s",
@@ -135,9 +169,60 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         sv.mode,
         fixed(plan.total_seconds, 1)
     );
+    if let Some(ph) = &plan.phase {
+        let last = ph.ledger.last().expect("a ledger has rows");
+        let starts: Vec<String> = ph
+            .years
+            .iter()
+            .map(|&y| {
+                let n = ph.starts.iter().filter(|s| **s == Some(y)).count();
+                format!("FY{y} {n}")
+            })
+            .collect();
+        println!(
+            "  phase-in         {} {}–{}: starts {}{}; by FY{} {} h freed net of {} h of launches, ¥{} termination",
+            ph.phase.policy.key(),
+            ph.years[0],
+            last.fiscal_year,
+            starts.join(", "),
+            match ph.deferred() {
+                0 => String::new(),
+                n => format!(", {n} after the period"),
+            },
+            last.fiscal_year,
+            group(last.cum_net_hours.round() as i64),
+            group(last.cum_staff_hours.round() as i64),
+            group(last.cum_termination_cost_jpy.round() as i64),
+        );
+        println!(
+            "  phase MIP        {} h net, bound {} h, gap {}, {}, {} binaries, {} s",
+            group(ph.solver.objective_hours.round() as i64),
+            group(ph.solver.bound_hours.round() as i64),
+            ph.gap_text(),
+            ph.solver.status,
+            ph.solver.binaries,
+            fixed(ph.solver.seconds, 2)
+        );
+    }
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
+    if let Some(r) = &plan.realignment {
+        println!(
+            "  realignment      {} of {} facilities moved, {} new, {} closed (changes.csv){}",
+            r.moved,
+            r.common,
+            r.new_facilities.len(),
+            r.closed_facilities.len(),
+            match r.fresh {
+                Some((obj, moved)) => format!(
+                    "; a fresh plan would move {moved} and cost ¥{} / yr less",
+                    group((r.objective_without_change_cost - obj).round() as i64)
+                ),
+                None => String::new(),
+            }
+        );
+    }
     println!("wrote {}: {}", out.display(), names.join(" "));
 }

@@ -86,6 +86,16 @@ pub const MODEL_SYNTAX: &str = "E0601";
 /// Two trades of the catalogue share a key.
 pub const DUPLICATE_TRADE_KEY: &str = "E0602";
 
+// vendors.csv (optional).
+/// Two vendors share a vendor_id.
+pub const DUPLICATE_VENDOR_ID: &str = "E0801";
+/// A vendor lists a trade missing from the catalogue.
+pub const VENDOR_UNKNOWN_TRADE: &str = "E0802";
+/// A contract's vendor is neither a vendor_id nor a name of vendors.csv.
+pub const CONTRACT_UNKNOWN_VENDOR: &str = "W0803";
+/// in_ward or prime_capable is not yes or no.
+pub const BAD_VENDOR_FLAG: &str = "E0804";
+
 // Open-data import (`matome import opendata`).
 /// A published facility list has no column for the name or the coordinates.
 pub const UNMAPPED_LIST: &str = "E0701";
@@ -177,6 +187,16 @@ pub const ALL: &[(&str, &str)] = &[
         DUPLICATE_TRADE_KEY,
         "two trades of the catalogue share a key",
     ),
+    (DUPLICATE_VENDOR_ID, "two vendors share a vendor_id"),
+    (
+        VENDOR_UNKNOWN_TRADE,
+        "a vendor lists a trade missing from the catalogue",
+    ),
+    (
+        CONTRACT_UNKNOWN_VENDOR,
+        "a contract's vendor is not in vendors.csv",
+    ),
+    (BAD_VENDOR_FLAG, "in_ward or prime_capable is not yes or no"),
     (
         UNMAPPED_LIST,
         "a published facility list has no name or coordinate columns",

@@ -124,6 +124,28 @@ pub struct Vendors {
     pub security_suffixes: Vec<String>,
     pub elevator_makers: Vec<String>,
     pub designated_managers: Vec<String>,
+    pub in_ward_prefixes: Vec<String>,
+    pub in_ward_others: Vec<String>,
+    pub grades: Vec<Grade>,
+    pub primes: Vec<PrimeSpec>,
+    pub prime_trades: Vec<String>,
+}
+
+/// A grade: firms holding at least `from_held_jpy` today may take contracts up to
+/// `max_annual_value_jpy` (none: no limit).
+#[derive(Debug, Deserialize)]
+pub struct Grade {
+    pub from_held_jpy: i64,
+    pub max_annual_value_jpy: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PrimeSpec {
+    pub name: String,
+    pub in_ward: bool,
+    pub lat: f64,
+    pub lon: f64,
+    pub max_annual_value_jpy: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,7 @@ use super::table::{read_table, Table};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{
     Contract, Dataset, Date, Depot, Facility, Operator, Procurement, ServiceLine, TravelEntry,
+    Vendor,
 };
 use crate::units::{Hours, Km, Yen};
 use std::collections::HashMap;
@@ -24,6 +25,8 @@ pub const CONTRACTS: &str = "contracts.csv";
 pub const DEPOTS: &str = "depots.csv";
 /// The road-matrix file (optional).
 pub const TRAVEL: &str = "travel.csv";
+/// The vendors file (optional).
+pub const VENDORS: &str = "vendors.csv";
 
 const FACILITY_COLUMNS: &[&str] = &[
     "facility_id",
@@ -54,6 +57,7 @@ const CONTRACT_COLUMNS: &[&str] = &[
 ];
 const DEPOT_COLUMNS: &[&str] = &["depot_id", "name", "lat", "lon"];
 const TRAVEL_COLUMNS: &[&str] = &["from_id", "to_id", "km", "minutes"];
+const VENDOR_COLUMNS: &[&str] = &["vendor_id", "name", "in_ward", "trades"];
 
 /// What `read_dataset` found: everything it could read, and every problem.
 #[derive(Debug, Default)]
@@ -83,6 +87,8 @@ pub struct RowLines {
     pub contracts: Vec<usize>,
     /// depots.csv, one per `Dataset::depots`.
     pub depots: Vec<usize>,
+    /// vendors.csv, one per `Dataset::vendors`.
+    pub vendors: Vec<usize>,
     /// travel.csv: (from_id, to_id, line) of each pair kept.
     pub travel: Vec<(String, String, usize)>,
     /// Files that could not be used at all (missing or a required column absent).
@@ -117,7 +123,7 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
             "the dataset folder does not exist or is not a folder",
             "give the path of a folder holding facilities.csv, service_lines.csv and contracts.csv (or .xlsx), or of one workbook with a sheet per table",
         ));
-        out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
+        out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL, VENDORS];
         return out;
     }
     let book = if is_workbook {
@@ -125,7 +131,7 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
             Ok(b) => Some(b),
             Err(e) => {
                 d.push(*e);
-                out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL];
+                out.lines.unusable = vec![FACILITIES, LINES, CONTRACTS, DEPOTS, TRAVEL, VENDORS];
                 return out;
             }
         }
@@ -157,6 +163,10 @@ pub fn read_dataset_with(dir: &Path, aliases: &Aliases) -> ReadOutcome {
     match src.table(TRAVEL, TRAVEL_COLUMNS, false, d) {
         Some(t) => travel(&t, &mut out.dataset, &mut out.lines, d),
         None => out.lines.unusable.push(TRAVEL),
+    }
+    match src.table(VENDORS, VENDOR_COLUMNS, false, d) {
+        Some(t) => vendors(&t, &mut out.dataset, &mut out.lines, d),
+        None => out.lines.unusable.push(VENDORS),
     }
     out.sources = src.sources;
     out
@@ -386,6 +396,48 @@ fn depots(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic
         let lon = r.coordinate("lon", 180.0).unwrap_or(f64::NAN);
         rl.depots.push(r.line);
         ds.depots.push(Depot { id, name, lat, lon });
+    }
+}
+
+fn vendors(t: &Table, ds: &mut Dataset, rl: &mut RowLines, d: &mut Vec<Diagnostic>) {
+    for i in 0..t.rows.len() {
+        let mut r = t.row(i, d);
+        let Some(id) = r.text("vendor_id") else {
+            continue;
+        };
+        let name = r.text("name").unwrap_or_default();
+        let in_ward = r
+            .boolean("in_ward", codes::BAD_VENDOR_FLAG, None)
+            .unwrap_or(false);
+        let prime_capable = r
+            .boolean("prime_capable", codes::BAD_VENDOR_FLAG, Some(false))
+            .unwrap_or(false);
+        let lat = (!r.raw("lat").trim().is_empty())
+            .then(|| r.coordinate("lat", 90.0))
+            .flatten();
+        let lon = (!r.raw("lon").trim().is_empty())
+            .then(|| r.coordinate("lon", 180.0))
+            .flatten();
+        let trades = r
+            .raw("trades")
+            .split([';', '；', ',', '、'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let max_annual_value = r
+            .opt_non_negative("max_annual_value_jpy")
+            .map(|v| Yen(v.round() as i64));
+        rl.vendors.push(r.line);
+        ds.vendors.push(Vendor {
+            id,
+            name,
+            in_ward,
+            lat,
+            lon,
+            trades,
+            prime_capable,
+            max_annual_value,
+        });
     }
 }
 

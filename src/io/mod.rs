@@ -13,7 +13,7 @@ pub mod xlsx;
 
 pub use dataset::{
     read_dataset, read_dataset_with, ReadOutcome, RowLines, CONTRACTS, DEPOTS, FACILITIES, LINES,
-    TRAVEL,
+    TRAVEL, VENDORS,
 };
 pub use trades::{parse_trades, read_trades, EMBEDDED_TRADES};
 pub use write::{write_dataset, write_dataset_atomic, write_folder_atomic, WriteError};

@@ -2,7 +2,7 @@
 //! order of docs/data-format.md). Callers that must not leave half-written output write
 //! into a temporary folder and rename it (see `write_dataset_atomic`).
 
-use super::{CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL};
+use super::{CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL, VENDORS};
 use crate::model::{Dataset, Operator, Procurement};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -129,6 +129,40 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> io::Result<()> {
             &dir.join(DEPOTS),
             &["depot_id", "name", "lat", "lon"],
             depots,
+        )?;
+    }
+    if !ds.vendors.is_empty() {
+        let vendors = ds
+            .vendors
+            .iter()
+            .map(|v| {
+                vec![
+                    v.id.clone(),
+                    v.name.clone(),
+                    v.in_ward.to_string(),
+                    v.lat.map(num).unwrap_or_default(),
+                    v.lon.map(num).unwrap_or_default(),
+                    v.trades.join(";"),
+                    v.prime_capable.to_string(),
+                    v.max_annual_value
+                        .map(|y| y.0.to_string())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        table(
+            &dir.join(VENDORS),
+            &[
+                "vendor_id",
+                "name",
+                "in_ward",
+                "lat",
+                "lon",
+                "trades",
+                "prime_capable",
+                "max_annual_value_jpy",
+            ],
+            vendors,
         )?;
     }
     if !ds.travel.is_empty() {

@@ -17,12 +17,13 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// The sheet names a one-workbook dataset may use for each table.
-pub const SHEETS: [(&str, &[&str]); 5] = [
+pub const SHEETS: [(&str, &[&str]); 6] = [
     ("facilities", &["facilities", "施設"]),
     ("service_lines", &["service_lines", "業務"]),
     ("contracts", &["contracts", "契約"]),
     ("travel", &["travel", "移動"]),
     ("depots", &["depots", "拠点"]),
+    ("vendors", &["vendors", "業者"]),
 ];
 
 /// How a table is shown in messages: `facilities.xlsx [施設]`.

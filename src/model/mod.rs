@@ -59,6 +59,19 @@ pub struct Date {
     pub day: u8,
 }
 
+impl Date {
+    /// The first Japanese fiscal year (April–March, named by the year it starts) that
+    /// begins after this date: a contract ending on 31 March 2026 frees its lines for
+    /// FY2026, one ending on 30 September 2026 for FY2027.
+    pub fn first_fiscal_year_after(self) -> i32 {
+        if self.month >= 4 {
+            self.year + 1
+        } else {
+            self.year
+        }
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -141,6 +154,28 @@ pub struct Depot {
     pub lon: f64,
 }
 
+/// A row of vendors.csv: a firm that holds or may bid for the ward's contracts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vendor {
+    /// `vendor_id`; contracts.csv's `vendor` names it or its `name`.
+    pub id: String,
+    /// The firm's name (商号).
+    pub name: String,
+    /// Based in the ward (区内業者).
+    pub in_ward: bool,
+    /// Where it is based, when known.
+    pub lat: Option<f64>,
+    /// Where it is based, when known.
+    pub lon: Option<f64>,
+    /// The trades it performs itself (keys of the catalogue).
+    pub trades: Vec<String>,
+    /// A facility-management firm that takes comprehensive contracts and subcontracts
+    /// the trades it lacks.
+    pub prime_capable: bool,
+    /// The largest annual contract value it is qualified for (格付け), when known.
+    pub max_annual_value: Option<Yen>,
+}
+
 /// One entry of a road-network matrix (`travel.csv`), one direction.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TravelEntry {
@@ -193,6 +228,8 @@ pub struct Dataset {
     pub contracts: Vec<Contract>,
     /// depots.csv (optional).
     pub depots: Vec<Depot>,
+    /// vendors.csv (optional): empty when the dataset has none.
+    pub vendors: Vec<Vendor>,
     /// Road-network distances keyed by (from_id, to_id); empty when there is no
     /// `travel.csv`.
     pub travel: HashMap<(String, String), TravelEntry>,

@@ -5,14 +5,15 @@
 //! bundles plus every contract that still covers a pinned or excluded line; such a
 //! contract keeps its full staff time. A line without a contract (work not let today)
 //! adds nothing before. Hours of a contract or bundle are shared among areas by its
-//! lines. Travel uses the ward's one travel model for both: a contract today is served
-//! from the facility of its own lines that minimises its travel, so single-site
-//! contracts count no travel and "before" understates today's driving.
+//! lines. Travel follows one rule on both sides: every visit is a round trip from the
+//! base that serves it — today the contract's vendor (vendors.csv location, else
+//! `costs.vendor_base_km`), after the plan the bundle's hub, or the vendor for lines
+//! left as is.
 
 use super::Inputs;
 use crate::problem::{Built, Bundle, LineFate};
 use crate::scenario::Scenario;
-use crate::ward::{Site, Ward};
+use crate::ward::Ward;
 
 /// Staff hours of one area, before and after.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,55 +187,30 @@ pub fn today(inputs: Inputs, scenario: &Scenario) -> (usize, f64) {
     )
 }
 
-/// Travel today (each contract served from the site of its own lines that minimises
-/// its travel) and the part of it that remains with lines that stay (`stays`).
+/// Travel today and the part of it that remains with lines that stay (`stays`), by the
+/// rule the bundles follow after: every visit is a round trip from the base that serves
+/// it. Today that is the contract's vendor's base (vendors.csv lat/lon), or
+/// `costs.vendor_base_km` away where the location is unknown.
 fn travel_today(ward: &Ward, scenario: &Scenario, stays: &dyn Fn(usize) -> bool) -> (f64, f64) {
-    let travel = ward.travel(scenario.costs.detour_factor);
-    let lines = ward.lines();
+    let detour = scenario.costs.detour_factor;
+    let market = crate::market::Market::of(ward);
     let mut travel_before = 0.0;
     let mut travel_left = 0.0;
-    for c in 0..ward.contracts().len() {
-        let ls = ward.contract_lines(c);
-        let visits: Vec<(usize, f64)> = ls
-            .iter()
-            .map(|&l| &lines[l])
-            .filter(|line| ward.is_visited(line))
-            .map(|line| (line.facility, line.visits_per_year))
-            .collect();
-        if visits.is_empty() {
+    for (l, line) in ward.lines().iter().enumerate() {
+        let Some(c) = line.contract else { continue };
+        if !ward.is_visited(line) {
             continue;
         }
-        let mut sites: Vec<usize> = ls.iter().map(|&l| lines[l].facility).collect();
-        sites.sort_unstable();
-        sites.dedup();
-        let total_from = |hub: usize| {
-            visits
-                .iter()
-                .map(|&(f, v)| travel.yearly_km(v, Site::Facility(f), Site::Facility(hub)))
-                .sum::<f64>()
+        let f = &ward.facilities()[line.facility];
+        let km = match market.contract_firm[c].and_then(|v| market.firms[v].base) {
+            Some((lat, lon)) => crate::geo::great_circle_km(lat, lon, f.lat, f.lon) * detour,
+            None => scenario.costs.vendor_base_km,
         };
-        let hub = sites
-            .iter()
-            .copied()
-            .min_by(|&a, &b| {
-                total_from(a)
-                    .partial_cmp(&total_from(b))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .expect("a contract with lines has sites");
-        travel_before += total_from(hub);
-        travel_left += ls
-            .iter()
-            .filter(|&&l| stays(l) && ward.is_visited(&lines[l]))
-            .map(|&l| {
-                let line = &lines[l];
-                travel.yearly_km(
-                    line.visits_per_year,
-                    Site::Facility(line.facility),
-                    Site::Facility(hub),
-                )
-            })
-            .sum::<f64>();
+        let yearly = crate::ward::round_trips_km(line.visits_per_year, km);
+        travel_before += yearly;
+        if stays(l) {
+            travel_left += yearly;
+        }
     }
     (travel_before, travel_left)
 }

@@ -11,7 +11,8 @@ fn amount(dim: usize, v: f64) -> String {
         DIM_HOURS => format!("{} labour hours a year", group(v.round() as i64)),
         DIM_VALUE => format!("¥{} a year", group(v.round() as i64)),
         DIM_FACILITIES => format!("{} facilities", v.round() as i64),
-        _ => format!("{v}"),
+        // Lot values added by limits.min_bidders.
+        _ => format!("¥{} a year of one lot", group(v.round() as i64)),
     }
 }
 
@@ -53,7 +54,7 @@ pub fn explain(built: &Built, ward: &Ward, diag: &Diagnosis) -> Vec<String> {
                 unit_text(built, ward, *unit),
                 amount(*dim, *load),
                 amount(*dim, *largest_capacity),
-                DIM_KEYS.get(*dim).copied().unwrap_or("limits"),
+                DIM_KEYS.get(*dim).copied().unwrap_or("limits.min_bidders"),
             ),
             Finding::NoAllowedHub { unit } => format!(
                 "{} has no hub it may be served from: limits.max_distance_km, within_area, trade_groups or hubs = \"depots\" leave none",
@@ -63,7 +64,7 @@ pub fn explain(built: &Built, ward: &Ward, diag: &Diagnosis) -> Vec<String> {
                 "all facilities together need {}, but the at most {max_hubs} bundles that can open (bundles.count / bundles.max, or the hubs facilities allow) hold {} under {}",
                 amount(*dim, *total_load),
                 amount(*dim, *max_capacity),
-                DIM_KEYS.get(*dim).copied().unwrap_or("limits"),
+                DIM_KEYS.get(*dim).copied().unwrap_or("limits.min_bidders"),
             ),
             Finding::MinimumUnreachable { hub, dim, minimum, reachable } => format!(
                 "a bundle served from {} reaches at most {} with every facility it may take, below the minimum {} (limits.min_value_jpy)",

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod diagnose;
+pub mod phase;
 pub mod sweep;
 
 pub use accounts::{accounts, Accounts, AreaHours};
@@ -83,7 +84,13 @@ pub struct Plan<'a> {
     pub accounts: Accounts,
     /// The solver's figures.
     pub solver: SolverOutcome,
-    /// Wall time of the whole plan (build, solve, check, accounts), seconds.
+    /// Who can bid for each bundle, and the in-ward firms' share before and after.
+    pub market: crate::market::PlanMarket,
+    /// What changed against the earlier plan (`--from`).
+    pub realignment: Option<crate::replan::Realignment>,
+    /// The phase-in over fiscal years, when the scenario has `[phase]`.
+    pub phase: Option<phase::Phasing>,
+    /// Wall time of the whole plan (build, solve, check, accounts, phase-in), seconds.
     pub total_seconds: f64,
 }
 
@@ -138,9 +145,15 @@ pub enum PlanError {
     /// The engine failed (HiGHS reported an error).
     #[error(transparent)]
     Solver(SolveError),
+    /// The earlier plan of `--from` cannot be used, or `[replan]` cannot be met.
+    #[error(transparent)]
+    Replan(#[from] crate::replan::ReplanError),
     /// The independent checker rejected the engine's plan: a bug, never written out.
     #[error("the plan failed the independent check, nothing was written:\n{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
+    /// The phase-in MIP failed, or its schedule failed the independent check.
+    #[error("phase-in 段階導入: {0}")]
+    Phase(String),
 }
 
 impl PlanError {
@@ -151,6 +164,7 @@ impl PlanError {
             PlanError::Infeasible(_)
                 | PlanError::NoSolution(_)
                 | PlanError::Build(BuildError::NothingToBundle)
+                | PlanError::Build(BuildError::TooFewBidders { .. })
         )
     }
 }
@@ -162,8 +176,29 @@ pub fn plan<'a>(
     scenario: &Scenario,
     progress: Option<ProgressFn>,
 ) -> Result<Plan<'a>, PlanError> {
+    plan_from(inputs, scenario, None, progress)
+}
+
+/// Plans one scenario continuing `earlier` (`matome plan --from`): locked bundles kept,
+/// a cost per facility moved, earlier bundle ids kept where a bundle keeps its hub,
+/// and the realignment reported; with a lock or a change cost, a fresh plan of the
+/// same scenario is made too, to show what stability costs.
+pub fn plan_from<'a>(
+    inputs: Inputs<'a>,
+    scenario: &Scenario,
+    earlier: Option<&crate::replan::Earlier>,
+    progress: Option<ProgressFn>,
+) -> Result<Plan<'a>, PlanError> {
     let start = Instant::now();
-    let built = problem::build(inputs.ward, scenario, inputs.staff)?;
+    let continuity = match earlier {
+        Some(e) => Some(e.continuity(inputs.ward, scenario)?),
+        None if !scenario.replan.lock.is_empty() || scenario.replan.change_cost_jpy > 0.0 => {
+            return Err(crate::replan::ReplanError::NoEarlier.into())
+        }
+        None => None,
+    };
+    let built =
+        problem::build_continuing(inputs.ward, scenario, inputs.staff, continuity.as_ref())?;
     let stop = Stop::after(Duration::from_secs_f64(scenario.solver.time_limit_s));
     let params = SolveParams {
         rel_gap: scenario.solver.rel_gap,
@@ -194,14 +229,37 @@ pub fn plan<'a>(
         }
         return Err(PlanError::CheckFailed(v));
     }
-    let bundles = problem::bundles(
+    let mut bundles = problem::bundles(
         &built,
         &report.solution,
         inputs.ward,
         scenario,
         inputs.staff,
     );
+    if let Some(e) = earlier {
+        crate::replan::rename_bundles(&mut bundles, e);
+    }
     let accounts = accounts(inputs, scenario, &built, &bundles);
+    let market = crate::market::plan_market(inputs.ward, scenario, &built, &bundles);
+    // limits.min_bidders is enforced through value caps; check it on the bundles as
+    // they came out, so a plan that breaks it is never written.
+    if let Some(k) = scenario.limits.min_bidders {
+        let short: Vec<String> = market
+            .bundles
+            .iter()
+            .filter(|b| b.fewest < k)
+            .map(|b| {
+                format!(
+                    "bundle {} has {} bidders, below limits.min_bidders = {k}",
+                    b.bundle, b.fewest
+                )
+            })
+            .collect();
+        if !short.is_empty() {
+            return Err(PlanError::CheckFailed(short));
+        }
+    }
+    let phase = phase::phase(inputs, scenario, &built, &bundles).map_err(PlanError::Phase)?;
     let gap = report.gap();
     let solver = SolverOutcome {
         objective: check.objective,
@@ -217,6 +275,33 @@ pub fn plan<'a>(
         mode: report.mode.name(),
         seconds: report.seconds,
     };
+    let realignment = match earlier {
+        Some(e) => {
+            let fresh = if !scenario.replan.lock.is_empty() || scenario.replan.change_cost_jpy > 0.0
+            {
+                let mut s = scenario.clone();
+                s.replan = Default::default();
+                let mut p = plan_from(inputs, &s, None, None)?;
+                crate::replan::rename_bundles(&mut p.bundles, e);
+                let now = crate::replan::facility_bundles(inputs.ward, &p.bundles);
+                Some((
+                    p.solver.objective,
+                    crate::replan::moved_count(e, inputs.ward, &now),
+                ))
+            } else {
+                None
+            };
+            Some(crate::replan::realign(
+                e,
+                inputs.ward,
+                scenario,
+                &bundles,
+                solver.objective,
+                fresh,
+            ))
+        }
+        None => None,
+    };
     Ok(Plan {
         inputs,
         scenario: scenario.clone(),
@@ -224,6 +309,9 @@ pub fn plan<'a>(
         bundles,
         accounts,
         solver,
+        market,
+        realignment,
+        phase,
         total_seconds: start.elapsed().as_secs_f64(),
     })
 }

@@ -25,10 +25,30 @@ pub struct Figures {
     pub largest_value: i64,
     /// Bundles above any of the sweep's soft thresholds.
     pub over_soft: usize,
+    /// Fewest prime bidders of any bundle (`None` for the status quo).
+    pub fewest_bidders: Option<usize>,
+    /// In-ward firms' share of the contracted value (today's for the status quo);
+    /// `None` when vendors.csv does not say who is in the ward.
+    pub in_ward_share: Option<f64>,
     /// The solver's relative gap.
     pub gap: f64,
     /// The solver's status words.
     pub solver_status: String,
+    /// The phase-in's totals, when the scenario has `[phase]`.
+    pub phase: Option<PhaseFigures>,
+}
+
+/// A phase-in's totals for the comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhaseFigures {
+    /// The period's last fiscal year.
+    pub last_year: i32,
+    /// Staff hours freed from the first to the last year, net of launch hours.
+    pub cum_net_hours: f64,
+    /// Early-termination cost over the period, yen.
+    pub termination_jpy: f64,
+    /// Bundles that do not start within the period.
+    pub after_period: usize,
 }
 
 /// One row of the comparison.
@@ -64,7 +84,7 @@ impl Comparison<'_> {
     }
 }
 
-/// Today's contracts as the first row: nothing freed, today's travel by the hub model.
+/// Today's contracts as the first row: nothing freed, today's travel from the vendors' bases.
 pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
     let w = inputs.ward;
     let (contracts, travel) = super::accounts::today(inputs, scenario);
@@ -83,8 +103,11 @@ pub fn status_quo(inputs: Inputs, scenario: &Scenario) -> Row {
             travel_km_year: travel,
             largest_value: largest,
             over_soft: 0,
+            fewest_bidders: None,
+            in_ward_share: crate::market::in_ward_share_today(w),
             gap: 0.0,
             solver_status: String::new(),
+            phase: None,
         }),
         reason: String::new(),
         pareto: false,
@@ -133,8 +156,16 @@ fn row(inputs: Inputs, p: &Plan, soft: &Soft) -> Row {
                 .unwrap_or(0)
                 .max(largest_left),
             over_soft: p.bundles.iter().filter(|b| over_soft(b, soft)).count(),
+            fewest_bidders: p.market.fewest_bidders,
+            in_ward_share: p.market.in_ward_share_after,
             gap: p.solver.gap,
             solver_status: p.solver.status.to_string(),
+            phase: p.phase.as_ref().map(|ph| PhaseFigures {
+                last_year: *ph.years.last().expect("a period has a year"),
+                cum_net_hours: ph.cumulative_net_hours(),
+                termination_jpy: ph.ledger.last().map_or(0.0, |r| r.cum_termination_cost_jpy),
+                after_period: ph.deferred(),
+            }),
         }),
         reason: String::new(),
         pareto: false,
@@ -227,8 +258,11 @@ mod tests {
                 travel_km_year: travel,
                 largest_value: 0,
                 over_soft: 0,
+                fewest_bidders: None,
+                in_ward_share: None,
                 gap: 0.0,
                 solver_status: String::new(),
+                phase: None,
             }),
             reason: String::new(),
             pareto: false,

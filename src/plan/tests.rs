@@ -82,13 +82,16 @@ fn accounts_of_a_hand_made_plan() {
     approx(a.by_area[0].before, 45.0 + 37.5 + 45.0);
     approx(a.by_area[0].after, fixed + 9.0 + 45.0);
     approx(a.by_area[1].after, fixed + 7.5 + 45.0);
-    // Fire inspection of F2 (2 visits) is the only travel, before (C2 served from F1,
-    // the first of two equal choices) and after (bundle hub F1).
+    // Travel, one rule on both sides: every visit a round trip from its base. Today
+    // no vendor has a location, so each visited line (L2, L3 fire 2 + 2 visits, L4 lift
+    // 12, L5 pruning 1; daily cleaning is stationed) is 2 × 5 km (costs.vendor_base_km)
+    // a visit: 17 × 10 = 170 km. After: the bundle F1+F2 from hub F1 (F2's 2 fire
+    // visits), F3 from itself (0), and the pinned lift L4 still from its vendor (120).
     let km = w
         .travel(s.costs.detour_factor)
         .km(Site::Facility(1), Site::Facility(0));
-    approx(a.travel_km_before, 4.0 * km);
-    approx(a.travel_km_after, 4.0 * km);
+    approx(a.travel_km_before, 170.0);
+    approx(a.travel_km_after, 4.0 * km + 120.0);
     approx(a.route_km_total, 2.0 * km);
 }
 
@@ -143,4 +146,35 @@ fn a_line_without_a_contract_is_bundled_and_adds_nothing_before() {
     };
     let today = sweep::status_quo(inputs, &Scenario::default());
     assert_eq!(today.figures.unwrap().contracts, 5);
+}
+
+#[test]
+fn travel_today_starts_at_the_vendors_base_where_vendors_csv_locates_it() {
+    // Every contract's vendor is "v"; locate it at F1. Then L2 (F1) is 0 km away, L3
+    // (F2) and L4 (F2) the great circle × detour from F1 to F2, L5 (F3) from F1 to F3.
+    let mut ds = dataset();
+    ds.vendors.push(crate::model::Vendor {
+        id: "V1".into(),
+        name: "v".into(),
+        in_ward: true,
+        lat: Some(35.650),
+        lon: Some(139.650),
+        trades: vec![],
+        prime_capable: false,
+        max_annual_value: None,
+    });
+    let w = Ward::resolve(ds, catalogue()).unwrap();
+    let staff = staff();
+    let (a, _) = hand_made_plan(&w, &staff);
+    let s = Scenario::default();
+    let gc = |i: usize| {
+        let (f, g) = (&w.facilities()[0], &w.facilities()[i]);
+        crate::geo::great_circle_km(f.lat, f.lon, g.lat, g.lon) * s.costs.detour_factor
+    };
+    approx(a.travel_km_before, (2.0 + 12.0) * 2.0 * gc(1) + 2.0 * gc(2));
+    // After: the pinned lift L4 is still served from the vendor at F1.
+    let hub = w
+        .travel(s.costs.detour_factor)
+        .km(Site::Facility(1), Site::Facility(0));
+    approx(a.travel_km_after, 4.0 * hub + 24.0 * gc(1));
 }

@@ -13,6 +13,9 @@ use crate::ward::{Site, Ward};
 pub struct Bundle {
     /// `B01`, `B02`, … in order of area, then hub.
     pub id: String,
+    /// What a person calls it: its area, its number in the area, and the districts its
+    /// facilities lie in, most facilities first (`烏山-2 給田・上祖師谷`).
+    pub name: String,
     /// Index into `Built::hubs`.
     pub hub: usize,
     /// The hub's facility or depot id.
@@ -107,6 +110,7 @@ pub fn bundles(
             let area = areas.join("+");
             Bundle {
                 id: String::new(),
+                name: String::new(),
                 hub: h,
                 hub_id: ward.site_id(hub.site).to_string(),
                 hub_name: hub.name.clone(),
@@ -133,8 +137,26 @@ pub fn bundles(
         ))
     });
     let width = out.len().to_string().len().max(2);
+    let mut in_area: std::collections::HashMap<String, usize> = Default::default();
     for (i, b) in out.iter_mut().enumerate() {
         b.id = format!("B{:0width$}", i + 1);
+        let k = in_area.entry(b.area.clone()).or_insert(0);
+        *k += 1;
+        b.name = format!("{}-{} {}", b.area, k, districts(ward, &b.facilities));
     }
     out
+}
+
+/// The districts of `facilities`, most facilities first (ties in name order), joined
+/// with ・.
+fn districts(ward: &Ward, facilities: &[usize]) -> String {
+    let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+    for &f in facilities {
+        *count
+            .entry(ward.facilities()[f].district.as_str())
+            .or_insert(0) += 1;
+    }
+    let mut v: Vec<(&str, usize)> = count.into_iter().filter(|(d, _)| !d.is_empty()).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter().map(|(d, _)| d).collect::<Vec<_>>().join("・")
 }

@@ -33,16 +33,22 @@ pub(super) fn make_hubs(
     scenario: &Scenario,
     units: &[UnitInfo],
     n_sets: usize,
-) -> Result<Vec<HubInfo>, BuildError> {
+) -> Result<(Vec<HubInfo>, Vec<String>), BuildError> {
     let mut hubs = Vec::new();
     match scenario.hubs {
         HubSource::Facilities => {
             // One hub per facility and group set: several trade-group units of one
             // facility in one set share it.
             let mut seen = std::collections::HashSet::new();
+            let kind_ok = |kind: &str| {
+                scenario.hub_kinds.is_empty() || scenario.hub_kinds.iter().any(|k| k == kind)
+            };
             for u in units {
+                let f = &ward.facilities()[u.facility];
+                if !kind_ok(&f.kind) {
+                    continue;
+                }
                 if seen.insert((u.facility, u.group_set)) {
-                    let f = &ward.facilities()[u.facility];
                     hubs.push(HubInfo {
                         site: Site::Facility(u.facility),
                         name: format!("{} {}", f.id, f.name),
@@ -85,5 +91,43 @@ pub(super) fn make_hubs(
             }
         }
     }
-    Ok(hubs)
+    // Under hub_kinds, an area (within_area) or trade-group set whose units would have
+    // no hub of those kinds may use any of its facilities instead, and the plan says so:
+    // a small ward's register may have no school or office in some area.
+    let mut fallback: Vec<String> = Vec::new();
+    if !scenario.hub_kinds.is_empty() && scenario.hubs == HubSource::Facilities {
+        let mut seen: std::collections::HashSet<(usize, usize)> = hubs
+            .iter()
+            .filter_map(|h| h.facility().map(|f| (f, h.group_set)))
+            .collect();
+        let mut extra = Vec::new();
+        for u in units {
+            let f = &ward.facilities()[u.facility];
+            let served = hubs.iter().any(|h| {
+                h.group_set == u.group_set
+                    && (!scenario.within_area || h.area.as_deref() == Some(f.area.as_str()))
+            });
+            if served {
+                continue;
+            }
+            let what = if scenario.within_area {
+                format!("{} 地域 area", f.area)
+            } else {
+                "区全体 the ward".to_string()
+            };
+            if !fallback.contains(&what) {
+                fallback.push(what);
+            }
+            if seen.insert((u.facility, u.group_set)) {
+                extra.push(HubInfo {
+                    site: Site::Facility(u.facility),
+                    name: format!("{} {}", f.id, f.name),
+                    area: Some(f.area.clone()),
+                    group_set: u.group_set,
+                });
+            }
+        }
+        hubs.extend(extra);
+    }
+    Ok((hubs, fallback))
 }

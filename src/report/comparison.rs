@@ -9,7 +9,7 @@ use crate::text::{fixed, thousands as group};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 15] = [
     "scenario",
     "outcome",
     "pareto_efficient",
@@ -20,10 +20,38 @@ const HEADER: [&str; 13] = [
     "travel_km_year",
     "largest_value_jpy",
     "bundles_over_soft_threshold",
+    "fewest_bidders",
+    "in_ward_share",
     "gap",
     "solver_status",
     "reason",
 ];
+
+/// Columns added before `reason` when some scenario of the sweep has `[phase]`.
+const PHASE_HEADER: [&str; 4] = [
+    "phase_last_year",
+    "phase_cum_hours_freed_net",
+    "phase_termination_cost_jpy",
+    "phase_bundles_after_period",
+];
+
+/// Some row has a phase-in: the comparison then shows its totals.
+fn phased(rows: &[Row]) -> bool {
+    rows.iter()
+        .any(|r| r.figures.as_ref().is_some_and(|f| f.phase.is_some()))
+}
+
+fn phase_cells(r: &Row) -> Vec<String> {
+    match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
+        Some(p) => vec![
+            p.last_year.to_string(),
+            fixed(p.cum_net_hours, 1),
+            fixed(p.termination_jpy, 0),
+            p.after_period.to_string(),
+        ],
+        None => vec![String::new(); PHASE_HEADER.len()],
+    }
+}
 
 fn cells(r: &Row) -> Vec<String> {
     // Scenario names and reasons come from the sweep file: text, never a formula.
@@ -41,6 +69,8 @@ fn cells(r: &Row) -> Vec<String> {
             fixed(f.travel_km_year, 1),
             f.largest_value.to_string(),
             f.over_soft.to_string(),
+            f.fewest_bidders.map(|b| b.to_string()).unwrap_or_default(),
+            f.in_ward_share.map(|x| fixed(x, 4)).unwrap_or_default(),
             if f.gap.is_finite() {
                 fixed(f.gap, 4)
             } else {
@@ -48,7 +78,7 @@ fn cells(r: &Row) -> Vec<String> {
             },
             f.solver_status.clone(),
         ]),
-        None => v.extend(std::iter::repeat_n(String::new(), 9)),
+        None => v.extend(std::iter::repeat_n(String::new(), 11)),
     }
     v.push(crate::text::inert(&r.reason).into_owned());
     v
@@ -57,9 +87,24 @@ fn cells(r: &Row) -> Vec<String> {
 /// comparison.csv: one row per scenario, UTF-8 with a BOM.
 pub fn csv(rows: &[Row]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).expect("memory");
+    let phase = phased(rows);
+    let with_phase = |mut v: Vec<String>, extra: Vec<String>| {
+        if phase {
+            let reason = v.pop().expect("a row ends with its reason");
+            v.extend(extra);
+            v.push(reason);
+        }
+        v
+    };
+    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    w.write_record(with_phase(
+        header,
+        PHASE_HEADER.iter().map(|h| h.to_string()).collect(),
+    ))
+    .expect("memory");
     for r in rows {
-        w.write_record(cells(r)).expect("memory");
+        w.write_record(with_phase(cells(r), phase_cells(r)))
+            .expect("memory");
     }
     let body = w.into_inner().expect("memory");
     ["\u{FEFF}".as_bytes(), &body].concat()
@@ -68,13 +113,27 @@ pub fn csv(rows: &[Row]) -> Vec<u8> {
 /// comparison.md: the table as Markdown.
 pub fn markdown(title: &str, rows: &[Row]) -> String {
     let mut s = format!("# シナリオ比較 Scenario comparison — {title}\n\n");
-    s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Gap % | Reason |\n");
-    s.push_str("|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    let phase = phased(rows);
+    if phase {
+        s.push_str(PHASE_NOTE);
+        s.push_str("\n\n");
+    }
+    s.push_str("| Scenario | Outcome | Pareto | Contracts | Hours freed | FTE | Travel km/yr | Largest ¥ | Over soft | Fewest bidders | In-ward % | Gap % |");
+    s.push_str(if phase {
+        " 段階導入 累計純削減 Phase-in cumulative net h | Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    } else {
+        " Reason |\n|---|---|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    });
     for r in rows {
+        let ph = if phase {
+            format!(" {} |", phase_text(r))
+        } else {
+            String::new()
+        };
         let _ = match &r.figures {
             Some(f) => writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |{ph} |",
                 r.name,
                 r.outcome,
                 if r.pareto { "★" } else { "" },
@@ -84,6 +143,10 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
                 group(f.travel_km_year.round() as i64),
                 group(f.largest_value),
                 f.over_soft,
+                f.fewest_bidders.map(|b| b.to_string()).unwrap_or_default(),
+                f.in_ward_share
+                    .map(|x| fixed(100.0 * x, 1))
+                    .unwrap_or_default(),
                 if f.gap.is_finite() {
                     fixed(100.0 * f.gap, 2)
                 } else {
@@ -92,7 +155,7 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
             ),
             None => writeln!(
                 s,
-                "| {} | {} | | | | | | | | | {} |",
+                "| {} | {} | | | | | | | | | | |{ph} {} |",
                 r.name,
                 r.outcome,
                 r.reason.replace('|', "/")
@@ -100,6 +163,30 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
         };
     }
     s
+}
+
+/// What the phase-in column holds.
+const PHASE_NOTE: &str = "段階導入 Phase-in: 期間最終年度までの累計削減時間（準備時間を差し引き） staff hours freed from the first to the last fiscal year of the scenario's [phase], net of the bundles' launch hours; 解約費用 early-termination yen and bundles not started in the period in brackets.";
+
+/// "66,420 h (FY2028)", with termination and deferred bundles when there are any.
+fn phase_text(r: &Row) -> String {
+    match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
+        Some(p) => {
+            let mut t = format!(
+                "{} h (FY{})",
+                group(p.cum_net_hours.round() as i64),
+                p.last_year
+            );
+            if p.termination_jpy > 0.0 {
+                t.push_str(&format!(" ¥{}", group(p.termination_jpy.round() as i64)));
+            }
+            if p.after_period > 0 {
+                t.push_str(&format!(" [{} 期間外 after]", p.after_period));
+            }
+            t
+        }
+        None => String::new(),
+    }
 }
 
 /// Scatter of contracts (x) against travel (y); labels are hours freed.
@@ -220,8 +307,12 @@ pub fn html(title: &str, rows: &[Row]) -> String {
         t = esc(title)
     );
     s.push_str(&chart(rows));
+    let phase = phased(rows);
+    if phase {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(PHASE_NOTE));
+    }
     s.push_str("\n<table>\n<thead><tr>");
-    for hd in [
+    let mut heads = vec![
         "#",
         "シナリオ Scenario",
         "結果 Outcome",
@@ -232,15 +323,21 @@ pub fn html(title: &str, rows: &[Row]) -> String {
         "移動 Travel km/yr",
         "最大契約額 Largest ¥",
         "閾値超 Over soft",
+        "最少入札者 Fewest bidders",
+        "区内業者 In-ward %",
         "Gap %",
-        "理由 Reason",
-    ] {
+    ];
+    if phase {
+        heads.push("段階導入 累計純削減 Phase-in cumulative net h");
+    }
+    heads.push("理由 Reason");
+    for hd in heads {
         let _ = write!(s, "<th>{hd}</th>");
     }
     s.push_str("</tr></thead>\n");
     for (i, r) in rows.iter().enumerate() {
         let _ = write!(s, "<tr><td>{}</td>", i + 1);
-        let c: Vec<String> = match &r.figures {
+        let mut c: Vec<String> = match &r.figures {
             Some(f) => vec![
                 esc(&r.name),
                 esc(r.outcome),
@@ -255,6 +352,10 @@ pub fn html(title: &str, rows: &[Row]) -> String {
                 group(f.travel_km_year.round() as i64),
                 group(f.largest_value),
                 f.over_soft.to_string(),
+                f.fewest_bidders.map(|b| b.to_string()).unwrap_or_default(),
+                f.in_ward_share
+                    .map(|x| fixed(100.0 * x, 1))
+                    .unwrap_or_default(),
                 if f.gap.is_finite() {
                     fixed(100.0 * f.gap, 2)
                 } else {
@@ -264,11 +365,16 @@ pub fn html(title: &str, rows: &[Row]) -> String {
             ],
             None => {
                 let mut v = vec![esc(&r.name), esc(r.outcome)];
-                v.extend(std::iter::repeat_n(String::new(), 8));
+                v.extend(std::iter::repeat_n(String::new(), 10));
                 v.push(esc(&r.reason));
                 v
             }
         };
+        if phase {
+            let reason = c.pop().expect("a row ends with its reason");
+            c.push(esc(&phase_text(r)));
+            c.push(reason);
+        }
         for x in c {
             let _ = write!(s, "<td>{x}</td>");
         }
@@ -295,6 +401,7 @@ pub fn write(out_dir: &Path, title: &str, rows: &[Row]) -> Result<Vec<PathBuf>, 
 pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::WorkbookError> {
     use super::workbook::{workbook, Cell, Sheet};
     let h = |ja: &str, en: &str| (ja.to_string(), en.to_string());
+    let phase = phased(rows);
     let body = rows
         .iter()
         .map(|r| {
@@ -312,6 +419,9 @@ pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::Workb
                     Cell::Km(f.travel_km_year),
                     Cell::Yen(f.largest_value as f64),
                     Cell::Count(f.over_soft as i64),
+                    f.fewest_bidders
+                        .map_or(Cell::Empty, |b| Cell::Count(b as i64)),
+                    f.in_ward_share.map_or(Cell::Empty, Cell::Share),
                     if f.gap.is_finite() {
                         Cell::Share(f.gap)
                     } else {
@@ -319,30 +429,52 @@ pub fn xlsx(title: &str, rows: &[Row]) -> Result<Vec<u8>, super::workbook::Workb
                     },
                     Cell::text(&f.solver_status),
                 ]),
-                None => v.extend(std::iter::repeat_n(Cell::Empty, 9)),
+                None => v.extend(std::iter::repeat_n(Cell::Empty, 11)),
+            }
+            if phase {
+                match r.figures.as_ref().and_then(|f| f.phase.as_ref()) {
+                    Some(p) => v.extend([
+                        Cell::Count(i64::from(p.last_year)),
+                        Cell::Hours(p.cum_net_hours),
+                        Cell::Yen(p.termination_jpy),
+                        Cell::Count(p.after_period as i64),
+                    ]),
+                    None => v.extend(std::iter::repeat_n(Cell::Empty, 4)),
+                }
             }
             v.push(Cell::text(&r.reason));
             v
         })
         .collect();
+    let mut header = vec![
+        h("シナリオ", "Scenario"),
+        h("結果", "Outcome"),
+        h("パレート", "Pareto"),
+        h("契約数", "Contracts"),
+        h("包括契約", "Bundles"),
+        h("削減時間 h/年", "Hours freed"),
+        h("削減 FTE", "FTE freed"),
+        h("移動距離 km/年", "Travel km/yr"),
+        h("最大契約額 円", "Largest ¥"),
+        h("目安超過", "Over soft"),
+        h("最少入札者数", "Fewest bidders"),
+        h("区内業者割合", "In-ward share"),
+        h("ギャップ", "Gap"),
+        h("状態", "Status"),
+    ];
+    if phase {
+        header.extend([
+            h("段階導入 最終年度", "Phase last FY"),
+            h("累計純削減 h", "Phase cum. net hours"),
+            h("解約費用 円", "Termination ¥"),
+            h("期間外", "Bundles after period"),
+        ]);
+    }
+    header.push(h("理由", "Reason"));
     workbook(&[Sheet {
         name: "比較".into(),
         notes: vec![format!("シナリオ比較 Scenario comparison — {title}")],
-        header: vec![
-            h("シナリオ", "Scenario"),
-            h("結果", "Outcome"),
-            h("パレート", "Pareto"),
-            h("契約数", "Contracts"),
-            h("包括契約", "Bundles"),
-            h("削減時間 h/年", "Hours freed"),
-            h("削減 FTE", "FTE freed"),
-            h("移動距離 km/年", "Travel km/yr"),
-            h("最大契約額 円", "Largest ¥"),
-            h("目安超過", "Over soft"),
-            h("ギャップ", "Gap"),
-            h("状態", "Status"),
-            h("理由", "Reason"),
-        ],
+        header,
         rows: body,
     }])
 }

@@ -67,6 +67,7 @@ pub fn render(plan: &Plan) -> String {
             "properties": {
                 "layer": "bundle",
                 "bundle_id": b.id,
+                "bundle_name": b.name,
                 "hub_id": b.hub_id,
                 "hub_name": b.hub_name,
                 "hub_lon": hub_lon,

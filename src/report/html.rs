@@ -83,7 +83,7 @@ pub fn render(plan: &Plan) -> String {
     row(
         &mut s,
         &[
-            "移動距離 Contractor travel km / year (拠点モデル hub model)".into(),
+            "移動距離 Contractor travel km / year (各訪問を拠点から往復 each visit a round trip from its base)".into(),
             group(a.travel_km_before.round() as i64),
             group(a.travel_km_after.round() as i64),
             group((a.travel_km_after - a.travel_km_before).round() as i64),
@@ -140,12 +140,17 @@ pub fn render(plan: &Plan) -> String {
     }
     s.push_str("</table>\n");
 
-    s.push_str("<h2>包括契約一覧 Bundles</h2>\n<table>\n");
+    s.push_str("<h2>包括契約一覧 Bundles</h2>\n");
+    if let Some(note) = super::hub_note(plan) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    s.push_str("<table>\n");
     head(
         &mut s,
         &[
             "ID",
-            "拠点 Hub",
+            "名称 Name",
+            "中心 Centre (hub)",
             "地域 Area",
             "施設 Facilities",
             "業務 Lines",
@@ -171,6 +176,7 @@ pub fn render(plan: &Plan) -> String {
                     svg::colour(i),
                     b.id
                 ),
+                esc(&b.name),
                 esc(&b.hub_name),
                 esc(&b.area),
                 b.facilities.len().to_string(),
@@ -189,6 +195,40 @@ pub fn render(plan: &Plan) -> String {
         );
     }
     s.push_str("</table>\n");
+
+    s.push_str("<h2>入札参加可能業者 Bidders</h2>\n<table>\n");
+    for (k, v) in super::bidders::facts(plan) {
+        row(&mut s, &[esc(&k), esc(&v)]);
+    }
+    s.push_str("</table>\n<table>\n");
+    let head_cells: Vec<String> = super::bidders::HEADER
+        .iter()
+        .map(|(ja, en)| format!("{ja} {en}"))
+        .collect();
+    head(
+        &mut s,
+        &head_cells.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for r in super::bidders::rows(plan) {
+        row(&mut s, &r.iter().map(|c| esc(c)).collect::<Vec<_>>());
+    }
+    s.push_str("</table>\n");
+
+    if let Some(r) = &plan.realignment {
+        s.push_str("<h2>再編 Realignment against the earlier plan</h2>\n<table>\n");
+        for (k, v) in super::realign::facts(r) {
+            row(&mut s, &[esc(&k), esc(&v)]);
+        }
+        s.push_str("</table>\n<table>\n");
+        head(&mut s, &super::realign::HEADER);
+        for r in super::realign::rows(r) {
+            row(&mut s, &r.iter().map(|c| esc(c)).collect::<Vec<_>>());
+        }
+        s.push_str("</table>\n<p class=\"note\">Every facility that changed bundle is in changes.csv.</p>\n");
+    }
+    if let Some(ph) = &plan.phase {
+        s.push_str(&super::phase::html(plan, ph));
+    }
 
     let sv = &plan.solver;
     s.push_str("<h2>最適化 Solver</h2>\n<table>\n");
@@ -219,7 +259,7 @@ pub fn render(plan: &Plan) -> String {
                 format!("staff_time.{}", esc(&key)),
                 fixed(f.value, 2),
                 esc(&f.unit),
-                esc(&f.source),
+                esc(&crate::staff::sources::describe(&f.source)),
             ],
         );
     }
@@ -230,7 +270,7 @@ pub fn render(plan: &Plan) -> String {
             "scenario.costs.yen_per_staff_hour".into(),
             fixed(c.yen_per_staff_hour, 0),
             "¥/h".into(),
-            "scenario".into(),
+            esc(&crate::staff::sources::describe(SCENARIO_SOURCE)),
         ],
     );
     row(
@@ -239,7 +279,7 @@ pub fn render(plan: &Plan) -> String {
             "scenario.costs.yen_per_km".into(),
             fixed(c.yen_per_km, 0),
             "¥/km".into(),
-            "scenario".into(),
+            esc(&crate::staff::sources::describe(SCENARIO_SOURCE)),
         ],
     );
     row(
@@ -248,16 +288,36 @@ pub fn render(plan: &Plan) -> String {
             "scenario.costs.detour_factor".into(),
             fixed(c.detour_factor, 2),
             "road km / great-circle km".into(),
-            "scenario (used where travel.csv lacks a pair)".into(),
+            esc(&crate::staff::sources::describe(&format!(
+                "{SCENARIO_SOURCE}; used where travel.csv lacks a pair"
+            ))),
         ],
     );
+    if let Some(p) = &sc.phase {
+        for (key, v, unit) in super::phase::assumptions(p) {
+            row(
+                &mut s,
+                &[
+                    key,
+                    v,
+                    unit.into(),
+                    esc(&crate::staff::sources::describe(super::phase::PHASE_SOURCE)),
+                ],
+            );
+        }
+    }
     s.push_str("</table>\n");
     let _ = writeln!(
         s,
-        "<p class=\"note\">移動距離 Travel: each visit is a round trip from the hub (today: from the contract's own best-placed site, so single-site contracts count none and the 'before' figure understates today's driving). 巡回 Round: one tour through the bundle's visited facilities (nearest neighbour + 2-opt).</p>\n</body>\n</html>"
+        "<p class=\"note\">{} 巡回 Round: one tour through the bundle's visited facilities (nearest neighbour + 2-opt).</p>\n</body>\n</html>",
+        esc(&super::travel_sentence(plan))
     );
     s
 }
+
+/// Where the scenario's cost figures come from.
+pub(super) const SCENARIO_SOURCE: &str =
+    "scenario (the shipped scenarios' values: docs/sources.md#scenario-costs)";
 
 const STYLE: &str = "body{font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',sans-serif;margin:24px;color:#222;max-width:1100px}\
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}\

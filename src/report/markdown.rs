@@ -33,9 +33,10 @@ pub fn render(plan: &Plan) -> String {
     );
     let _ = writeln!(
         s,
-        "| 移動距離 Travel km / year | {} | {} |\n",
+        "| 移動距離 Travel km / year | {} | {} |\n\n{}\n",
         group(a.travel_km_before.round() as i64),
-        group(a.travel_km_after.round() as i64)
+        group(a.travel_km_after.round() as i64),
+        super::travel_sentence(plan)
     );
     let _ = writeln!(
         s,
@@ -59,13 +60,17 @@ pub fn render(plan: &Plan) -> String {
     }
     let _ = writeln!(
         s,
-        "\n## 包括契約 Bundles\n\n| ID | Hub | Area | Facilities | Lines | Labour h | Value ¥ | Travel km/yr | Round km |\n|---|---|---|---:|---:|---:|---:|---:|---:|"
+        "\n## 包括契約 Bundles\n\n| ID | 名称 Name | 中心 Centre (hub) | Area | Facilities | Lines | Labour h | Value ¥ | Travel km/yr | Round km |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|"
     );
+    if let Some(note) = super::hub_note(plan) {
+        let _ = writeln!(s, "\n{note}");
+    }
     for b in &plan.bundles {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             b.id,
+            b.name.replace('|', "/"),
             b.hub_name.replace('|', "/"),
             b.area,
             b.facilities.len(),
@@ -75,6 +80,37 @@ pub fn render(plan: &Plan) -> String {
             group(b.travel_km_year.round() as i64),
             fixed(b.route_km, 1)
         );
+    }
+    let _ = writeln!(s, "\n## 入札参加可能業者 Bidders\n");
+    for (k, v) in super::bidders::facts(plan) {
+        let _ = writeln!(s, "- {k}: {v}");
+    }
+    let head: Vec<String> = super::bidders::HEADER
+        .iter()
+        .map(|(ja, en)| format!("{ja} {en}"))
+        .collect();
+    let _ = writeln!(s, "\n| {} |\n|---|---|---:|---|---:|", head.join(" | "));
+    for r in super::bidders::rows(plan) {
+        let cells: Vec<String> = r.iter().map(|c| c.replace('|', "/")).collect();
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
+    }
+    if let Some(r) = &plan.realignment {
+        let _ = writeln!(s, "\n## 再編 Realignment against the earlier plan\n");
+        for (k, v) in super::realign::facts(r) {
+            let _ = writeln!(s, "- {k}: {v}");
+        }
+        let _ = writeln!(
+            s,
+            "\n| {} |\n|---|---:|---:|---:|---|",
+            super::realign::HEADER.join(" | ")
+        );
+        for row in super::realign::rows(r) {
+            let _ = writeln!(s, "| {} |", row.join(" | "));
+        }
+        let _ = writeln!(s, "\nEvery facility that changed bundle is in changes.csv.");
+    }
+    if let Some(ph) = &plan.phase {
+        s.push_str(&super::phase::markdown(plan, ph));
     }
     let _ = writeln!(
         s,

@@ -55,7 +55,7 @@ fn summary(plan: &Plan) -> Sheet {
             Cell::Km(a.travel_km_before),
             Cell::Km(a.travel_km_after),
             Cell::text("km/年"),
-            Cell::text("拠点モデル hub model"),
+            Cell::text("各訪問を拠点から往復 every visit a round trip from its base: vendor today, hub after"),
         ],
     ];
     for r in &a.by_area {
@@ -120,6 +120,7 @@ fn bundles(plan: &Plan) -> Sheet {
                 .collect();
             vec![
                 Cell::text(&b.id),
+                Cell::text(&b.name),
                 Cell::text(&b.hub_id),
                 Cell::text(&b.hub_name),
                 Cell::text(&b.area),
@@ -140,8 +141,9 @@ fn bundles(plan: &Plan) -> Sheet {
         notes: vec![],
         header: vec![
             h("契約ID", "Bundle"),
-            h("拠点ID", "Hub id"),
-            h("拠点", "Hub"),
+            h("名称", "Name"),
+            h("中心ID", "Centre (hub) id"),
+            h("中心（拠点）", "Centre (hub)"),
             h("地域", "Area"),
             h("施設数", "Facilities"),
             h("業務数", "Lines"),
@@ -167,7 +169,7 @@ fn assignments(plan: &Plan) -> Sheet {
         .map(|(l, line)| {
             let f = ward.facility_of(line);
             let (new, reason) = &destinations[l];
-            vec![
+            let mut row = vec![
                 Cell::text(&line.id),
                 Cell::text(&f.id),
                 Cell::text(&f.name),
@@ -177,23 +179,31 @@ fn assignments(plan: &Plan) -> Sheet {
                 Cell::text(ward.contract_of(line).map_or("", |c| c.id.as_str())),
                 Cell::text(new),
                 Cell::text(reason),
-            ]
+            ];
+            if let Some(ph) = &plan.phase {
+                row.push(ph.moves_in_fy[l].map_or(Cell::Empty, |y| Cell::Count(i64::from(y))));
+            }
+            row
         })
         .collect();
+    let mut header = vec![
+        h("業務ID", "Line"),
+        h("施設ID", "Facility id"),
+        h("施設名", "Facility"),
+        h("地域", "Area"),
+        h("業種", "Trade"),
+        h("年間委託料 円", "Annual cost ¥"),
+        h("現行契約", "Old contract"),
+        h("新契約", "New contract"),
+        h("理由", "Reason"),
+    ];
+    if plan.phase.is_some() {
+        header.push(h("移行年度", "Moves in FY"));
+    }
     Sheet {
         name: "割当".into(),
         notes: vec![],
-        header: vec![
-            h("業務ID", "Line"),
-            h("施設ID", "Facility id"),
-            h("施設名", "Facility"),
-            h("地域", "Area"),
-            h("業種", "Trade"),
-            h("年間委託料 円", "Annual cost ¥"),
-            h("現行契約", "Old contract"),
-            h("新契約", "New contract"),
-            h("理由", "Reason"),
-        ],
+        header,
         rows,
     }
 }
@@ -270,8 +280,9 @@ fn matrix(plan: &Plan, b: &crate::problem::Bundle, taken: &[String]) -> Sheet {
     Sheet {
         name: sheet_name(&format!("業務一覧 {}", b.id), taken),
         notes: vec![format!(
-            "{} — 拠点 hub {} ({}), 地域 area {}: 施設 {} 業務 {}",
+            "{} {} — 中心 centre (hub) {} ({}), 地域 area {}: 施設 {} 業務 {}",
             b.id,
+            b.name,
             b.hub_name,
             b.hub_id,
             b.area,
@@ -294,7 +305,7 @@ fn assumptions(plan: &Plan) -> Sheet {
                 Cell::text(format!("staff_time.{key}")),
                 Cell::Number(f.value),
                 Cell::text(&f.unit),
-                Cell::text(&f.source),
+                Cell::text(crate::staff::sources::describe(&f.source)),
             ]
         })
         .collect();
@@ -312,8 +323,20 @@ fn assumptions(plan: &Plan) -> Sheet {
             Cell::text(key),
             Cell::Number(v),
             Cell::text(unit),
-            Cell::text("scenario"),
+            Cell::text(crate::staff::sources::describe(
+                super::html::SCENARIO_SOURCE,
+            )),
         ]);
+    }
+    if let Some(p) = &plan.scenario.phase {
+        for (key, v, unit) in super::phase::assumptions(p) {
+            rows.push(vec![
+                Cell::text(key),
+                Cell::text(v),
+                Cell::text(unit),
+                Cell::text(crate::staff::sources::describe(super::phase::PHASE_SOURCE)),
+            ]);
+        }
     }
     Sheet {
         name: "前提".into(),
@@ -329,11 +352,48 @@ fn assumptions(plan: &Plan) -> Sheet {
 }
 
 /// The workbook's bytes.
+/// 入札 Bidders: where the firms come from and the shares as notes, one row per bundle.
+fn bidders(plan: &Plan) -> Sheet {
+    let notes = super::bidders::facts(plan)
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    let rows = super::bidders::rows(plan)
+        .into_iter()
+        .map(|[id, lots, fewest, names, subs]| {
+            vec![
+                Cell::text(id),
+                Cell::text(lots),
+                Cell::Count(fewest.parse().unwrap_or(0)),
+                Cell::text(names),
+                Cell::Count(subs.parse().unwrap_or(0)),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "入札".into(),
+        notes,
+        header: super::bidders::HEADER
+            .iter()
+            .map(|(ja, en)| h(ja, en))
+            .collect(),
+        rows,
+    }
+}
+
 pub fn render(plan: &Plan) -> Result<Vec<u8>, WorkbookError> {
-    let mut sheets = vec![summary(plan), bundles(plan), assignments(plan)];
+    let mut sheets = vec![
+        summary(plan),
+        bundles(plan),
+        bidders(plan),
+        assignments(plan),
+    ];
     for b in &plan.bundles {
         let taken: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
         sheets.push(matrix(plan, b, &taken));
+    }
+    if let Some(ph) = &plan.phase {
+        sheets.push(super::phase::sheet(plan, ph));
     }
     sheets.push(assumptions(plan));
     workbook(&sheets)

@@ -18,7 +18,7 @@ fn r(v: f64, places: i32) -> f64 {
 pub fn value(plan: &Plan) -> serde_json::Value {
     let a = &plan.accounts;
     let s = &plan.solver;
-    json!({
+    let mut v = json!({
         "matome_version": env!("CARGO_PKG_VERSION"),
         "dataset": plan.inputs.dataset_name,
         "scenario": plan.scenario,
@@ -56,6 +56,27 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "after": r(a.travel_km_after, 1),
             "route_km_per_round_all_bundles": r(a.route_km_total, 1),
         },
+        "bidders": {
+            "firms_derived_from_contracts": plan.market.derived,
+            "fewest_of_any_bundle": plan.market.fewest_bidders,
+            "in_ward_share_before": plan.market.in_ward_share_before.map(|x| r(x, 4)),
+            "in_ward_share_after": plan.market.in_ward_share_after.map(|x| r(x, 4)),
+            "subcontract_in_ward": plan.scenario.vendors.subcontract_in_ward,
+            "lots": plan.scenario.lots.name(),
+            "by_bundle": plan.market.bundles,
+        },
+        "realignment": plan.realignment.as_ref().map(|x| json!({
+            "from": x.from,
+            "facilities_moved": x.moved,
+            "facilities_in_both_plans": x.common,
+            "new_facilities": x.new_facilities,
+            "closed_facilities": x.closed_facilities,
+            "changed_facilities": x.changed_facilities,
+            "change_cost_jpy_per_facility": x.change_cost_jpy,
+            "objective_without_change_cost": r(x.objective_without_change_cost, 0),
+            "fresh_plan": x.fresh.map(|(o, m)| json!({"objective_jpy_per_year": r(o, 0), "facilities_moved": m})),
+            "by_bundle": x.bundles,
+        })),
         "solver": {
             "objective_jpy_per_year": r(s.objective, 0),
             "lower_bound_jpy_per_year": r(s.lower_bound, 0),
@@ -68,7 +89,15 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "solve_seconds": r(s.seconds, 3),
             "total_seconds": r(plan.total_seconds, 3),
         },
-    })
+    });
+    if !plan.built.hub_fallback.is_empty() {
+        v["hub_kinds_fallback"] = json!(plan.built.hub_fallback);
+    }
+    if let Some(ph) = &plan.phase {
+        v["phase"] = super::phase::json(plan, ph);
+        v["timing"]["phase_mip_seconds"] = json!(r(ph.solver.seconds, 3));
+    }
+    v
 }
 
 pub fn render(plan: &Plan) -> String {

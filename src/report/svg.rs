@@ -103,7 +103,7 @@ pub fn map(plan: &Plan) -> String {
                 esc(&format!(
                     "{} {} ({} facilities)",
                     b.id,
-                    b.area,
+                    b.name,
                     b.facilities.len()
                 ))
             );
@@ -135,7 +135,10 @@ pub fn map(plan: &Plan) -> String {
             x - 4.0,
             y - 4.0,
             colour(i),
-            esc(&format!("拠点 hub {} — {}", b.hub_name, b.id))
+            esc(&format!(
+                "中心 centre (hub) {} — {} {}",
+                b.hub_name, b.id, b.name
+            ))
         );
     }
     // Labels last, over everything, each where it hides no label placed before it:
@@ -313,6 +316,106 @@ pub fn area_chart(plan: &Plan) -> String {
             fixed(r.freed, 0)
         );
     }
+    s.push_str("</svg>");
+    s
+}
+
+/// The phase-in timeline: one bar per bundle across the fiscal years (darker as more of
+/// its value has moved in), its procurement year marked ◆, the start year outlined.
+pub fn timeline(plan: &Plan, ph: &crate::plan::phase::Phasing) -> String {
+    let n = ph.ledger.len();
+    let (w, left, row, top) = (760.0, 150.0, 16.0, 34.0);
+    let col = (w - left - 110.0) / n as f64;
+    let h = top + plan.bundles.len() as f64 * row + 24.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="timeline" viewBox="0 0 {w} {h:.0}" width="{w}" height="{h:.0}" role="img" aria-label="段階導入の時系列 Phase-in timeline">"#
+    );
+    for (k, r) in ph.ledger.iter().enumerate() {
+        let x = left + k as f64 * col;
+        let label = if r.fiscal_year < ph.years[0] {
+            format!("FY{} 準備", r.fiscal_year)
+        } else {
+            format!("FY{}", r.fiscal_year)
+        };
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"14\" font-size=\"11\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"27\" font-size=\"10\" fill=\"#555\" text-anchor=\"middle\">R{}</text><line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>",
+            x + col / 2.0,
+            esc(&label),
+            x + col / 2.0,
+            r.fiscal_year - 2018,
+            h - 22.0
+        );
+    }
+    for (i, b) in plan.bundles.iter().enumerate() {
+        let y = top + i as f64 * row;
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}<title>{}</title></text>",
+            left - 6.0,
+            y + row - 4.0,
+            esc(&format!("{} {}", b.id, b.name.split(' ').next().unwrap_or(&b.area))),
+            esc(&format!("{} {}", b.id, b.name))
+        );
+        for (k, r) in ph.ledger.iter().enumerate() {
+            let share = ph.timeline[i][k];
+            let x = left + k as f64 * col;
+            if share > 0.0 {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" fill-opacity=\"{:.2}\"><title>{}</title></rect>",
+                    x + 1.0,
+                    y + 2.0,
+                    col - 2.0,
+                    row - 4.0,
+                    colour(i),
+                    0.25 + 0.75 * share,
+                    esc(&format!(
+                        "{} FY{}: 移行済み {} % of its annual value moved in",
+                        b.id,
+                        r.fiscal_year,
+                        fixed(100.0 * share, 0)
+                    ))
+                );
+            }
+            if ph.starts[i] == Some(r.fiscal_year + 1) {
+                let (cx, cy) = (x + col / 2.0, y + row / 2.0);
+                let _ = write!(
+                    s,
+                    "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"#222\"><title>{}</title></polygon>",
+                    cx,
+                    cy - 5.0,
+                    cx + 5.0,
+                    cy,
+                    cx,
+                    cy + 5.0,
+                    cx - 5.0,
+                    cy,
+                    esc(&format!(
+                        "{} 調達 procurement FY{} → 開始 start 1 April {}",
+                        b.id,
+                        r.fiscal_year,
+                        r.fiscal_year + 1
+                    ))
+                );
+            }
+        }
+        if ph.starts[i].is_none() {
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#a33\">期間外 after the period</text>",
+                left + n as f64 * col + 6.0,
+                y + row - 4.0
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<text x=\"{left}\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">◆ 調達 procurement (the year before the start); 帯 bar = 包括契約の期間, darker as more of its value has moved in</text>",
+        h - 6.0
+    );
     s.push_str("</svg>");
     s
 }

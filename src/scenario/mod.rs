@@ -49,6 +49,55 @@ pub struct Limits {
     pub max_facilities: Option<usize>,
     /// Distance from hub to any of its facilities, km (a response-time proxy).
     pub max_distance_km: Option<f64>,
+    /// Every bundle (every lot of it, under `lots`) must be open to at least this many
+    /// prime bidders (firms of vendors.csv that perform its trades or are prime-capable
+    /// and are qualified for its value).
+    pub min_bidders: Option<usize>,
+}
+
+/// How a bundle is tendered (`lots`): as one lot, or as lots bidders choose among
+/// (箕面's 希望業務選択方式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Lots {
+    /// The bundle is one lot.
+    #[default]
+    Whole,
+    /// One lot per trade group of the bundle.
+    ByTrade,
+    /// One lot per area of the bundle.
+    ByArea,
+}
+
+impl Lots {
+    /// The scenario word.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lots::Whole => "whole",
+            Lots::ByTrade => "by_trade",
+            Lots::ByArea => "by_area",
+        }
+    }
+}
+
+/// Replanning from an earlier plan (`[replan]`, used with `matome plan --from DIR`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Replan {
+    /// Bundles of the earlier plan kept exactly: their facilities stay, none joins.
+    pub lock: Vec<String>,
+    /// Yen a year counted for each facility moved away from its earlier bundle, so the
+    /// plan changes only where that pays.
+    pub change_cost_jpy: f64,
+}
+
+/// Rules about today's firms (`[vendors]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VendorRules {
+    /// The prime contractor keeps today's in-ward firms as subcontractors for the
+    /// work they hold (大牟田's rule), so their share of the value stays in the ward.
+    pub subcontract_in_ward: bool,
 }
 
 /// The ward's bundle-count rule (`[bundles]`): free (no keys), exact (`count`), or a
@@ -99,6 +148,10 @@ pub struct Costs {
     /// Road distance over great-circle distance, used when `travel.csv` lacks a pair.
     /// Assumption: ~1.3 is the usual urban figure.
     pub detour_factor: f64,
+    /// Road km from today's contractor's base to a site, for contracts whose vendor has
+    /// no location in vendors.csv: every visit today is a round trip of this length.
+    /// Assumption: a firm in or next to the ward (Setagaya is 58 km², about 8 km across).
+    pub vendor_base_km: f64,
 }
 
 impl Default for Costs {
@@ -107,6 +160,7 @@ impl Default for Costs {
             yen_per_staff_hour: 5000.0,
             yen_per_km: 150.0,
             detour_factor: 1.3,
+            vendor_base_km: 5.0,
         }
     }
 }
@@ -152,6 +206,85 @@ impl Default for SolverSettings {
     }
 }
 
+/// When a bundle may start (`[phase]`): its policy towards today's contracts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PhasePolicy {
+    /// A bundle starts in a year in which every one of its lines is free.
+    #[default]
+    Wait,
+    /// A bundle starts once `min_share` of its value is free and takes in each other
+    /// line at its contract's end (scope widened yearly).
+    Absorb,
+    /// Contracts still running when a bundle starts are ended early, at a cost.
+    Terminate,
+}
+
+impl PhasePolicy {
+    /// The scenario's word for the policy.
+    pub fn key(self) -> &'static str {
+        match self {
+            PhasePolicy::Wait => "wait",
+            PhasePolicy::Absorb => "absorb",
+            PhasePolicy::Terminate => "terminate",
+        }
+    }
+}
+
+/// Earliest and latest fiscal year a phase-in may name (a sanity range, not a rule).
+pub const PHASE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// Most fiscal years one phase-in may span: the MIP has a column per bundle and year.
+pub const PHASE_MAX_YEARS: i32 = 20;
+
+/// Phase-in over fiscal years (`[phase]`, April–March); absent, every bundle starts at
+/// once as in a plan without it. Keys that do not apply to the policy are ignored, so
+/// one sweep can vary the policy over one base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Phase {
+    /// First fiscal year in which a bundle may start (FY2025 = April 2025 – March 2026).
+    pub first_year: Option<i32>,
+    /// Last fiscal year of the phase-in period.
+    pub last_year: Option<i32>,
+    /// What happens to contracts still running.
+    pub policy: PhasePolicy,
+    /// Under `absorb`: the share of a bundle's annual value that must be free before it
+    /// starts, in (0, 1].
+    pub min_share: f64,
+    /// Under `terminate`: yen per month still to run of each contract ended early.
+    pub termination_cost_jpy_per_month: Option<f64>,
+    /// Bundles that may start in one fiscal year (each needs a procurement in the year
+    /// before); absent: no cap.
+    pub max_launches_per_year: Option<usize>,
+    /// Bundling with end dates in view: yen a year added to the bundling objective for
+    /// each unit and each fiscal year between the year its last contract ends (its
+    /// lines are all free) and the same year of its hub's facility, so that facilities
+    /// freed in the same year tend to share a bundle. 0 (the default): bundling ignores
+    /// end dates. See docs/phase-in.md for what it changes on the sample ward.
+    pub end_year_mixing_jpy: f64,
+}
+
+impl Default for Phase {
+    fn default() -> Self {
+        Phase {
+            first_year: None,
+            last_year: None,
+            policy: PhasePolicy::Wait,
+            min_share: 0.5,
+            termination_cost_jpy_per_month: None,
+            max_launches_per_year: None,
+            end_year_mixing_jpy: 0.0,
+        }
+    }
+}
+
+impl Phase {
+    /// The period's fiscal years, first to last (after `validate`).
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        self.first_year.unwrap_or(0)..=self.last_year.unwrap_or(-1)
+    }
+}
+
 /// One scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -164,10 +297,21 @@ pub struct Scenario {
     pub unit: UnitKind,
     /// Where bundles are served from.
     pub hubs: HubSource,
+    /// Facility kinds that may be a bundle's centre (hub) under `hubs = "facilities"`:
+    /// a prime contractor's site office sits in a building, not a park. Empty (the
+    /// default): any facility of the bundle.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hub_kinds: Vec<String>,
     /// Bundles never cross area boundaries.
     pub within_area: bool,
     /// Limits per bundle.
     pub limits: Limits,
+    /// How a bundle is tendered.
+    pub lots: Lots,
+    /// Rules about today's firms.
+    pub vendors: VendorRules,
+    /// Replanning from an earlier plan.
+    pub replan: Replan,
     /// How many bundles.
     pub bundles: BundleCount,
     /// Which trade groups may share a bundle.
@@ -178,6 +322,9 @@ pub struct Scenario {
     pub costs: Costs,
     /// Engine settings.
     pub solver: SolverSettings,
+    /// Phase-in over fiscal years; absent, no phasing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
 }
 
 impl Default for Scenario {
@@ -187,13 +334,18 @@ impl Default for Scenario {
             description: String::new(),
             unit: UnitKind::Facility,
             hubs: HubSource::Facilities,
+            hub_kinds: Vec::new(),
             within_area: true,
             limits: Limits::default(),
+            lots: Lots::Whole,
+            vendors: VendorRules::default(),
+            replan: Replan::default(),
             bundles: BundleCount::default(),
             trade_groups: TradeGroups::default(),
             exclude: Exclusions::default(),
             costs: Costs::default(),
             solver: SolverSettings::default(),
+            phase: None,
         }
     }
 }
@@ -328,6 +480,19 @@ impl Scenario {
                 );
             }
         }
+        if l.min_bidders == Some(0) || l.min_bidders.is_some_and(|k| k > 1000) {
+            return bad(
+                "limits.min_bidders",
+                "must be a whole number of firms from 1 to 1000".into(),
+            );
+        }
+        let c = self.replan.change_cost_jpy;
+        if !(c.is_finite() && (0.0..=1e12).contains(&c)) {
+            return bad(
+                "replan.change_cost_jpy",
+                format!("{c} must be zero or a positive number of yen up to 1e12"),
+            );
+        }
         let b = &self.bundles;
         if b.count.is_some() && (b.min.is_some() || b.max.is_some()) {
             return bad(
@@ -361,6 +526,12 @@ impl Scenario {
                 ),
             );
         }
+        if !(c.vendor_base_km.is_finite() && (0.0..=200.0).contains(&c.vendor_base_km)) {
+            return bad(
+                "costs.vendor_base_km",
+                format!("{} must be a distance from 0 to 200 km", c.vendor_base_km),
+            );
+        }
         let s = &self.solver;
         if !(s.time_limit_s.is_finite() && s.time_limit_s > 0.0) {
             return bad(
@@ -374,6 +545,19 @@ impl Scenario {
         if s.threads == 0 {
             return bad("solver.threads", "must be at least 1".into());
         }
+        if let Some(k) = self.hub_kinds.iter().find(|k| k.trim().is_empty()) {
+            return bad(
+                "hub_kinds",
+                format!("{k:?}: 空の種別は指定できません / an empty facility kind names nothing"),
+            );
+        }
+        if let Some(p) = &self.phase {
+            validate_phase(p, &self.costs).map_err(|(key, message)| ScenarioError::Invalid {
+                file: file.to_path_buf(),
+                key: key.into(),
+                message,
+            })?;
+        }
         let mut seen = std::collections::HashSet::new();
         for g in self.trade_groups.together.iter().flatten() {
             if !seen.insert(g) {
@@ -385,6 +569,88 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// The ranges of `[phase]`; messages in Japanese, then English.
+fn validate_phase(p: &Phase, costs: &Costs) -> Result<(), (&'static str, String)> {
+    let (lo, hi) = (*PHASE_YEARS.start(), *PHASE_YEARS.end());
+    let year = |key: &'static str, v: Option<i32>| {
+        match v {
+        None => Err((
+            key,
+            format!("[phase] には年度（{lo}〜{hi} の西暦、4月始まり）が必要です / required: a fiscal year from {lo} to {hi} (April–March)"),
+        )),
+        Some(y) if !PHASE_YEARS.contains(&y) => Err((
+            key,
+            format!("{y} は範囲外です（{lo}〜{hi}） / {y} is out of range: give a fiscal year from {lo} to {hi}"),
+        )),
+        Some(y) => Ok(y),
+    }
+    };
+    let first = year("phase.first_year", p.first_year)?;
+    let last = year("phase.last_year", p.last_year)?;
+    if last < first {
+        return Err((
+            "phase.last_year",
+            format!("{last} は first_year {first} より前です / {last} is before phase.first_year {first}"),
+        ));
+    }
+    if last - first + 1 > PHASE_MAX_YEARS {
+        return Err((
+            "phase.last_year",
+            format!(
+                "期間は最大 {PHASE_MAX_YEARS} 年度です（{first}〜{last} は {} 年度） / the period may span at most {PHASE_MAX_YEARS} fiscal years ({first}–{last} spans {})",
+                last - first + 1,
+                last - first + 1
+            ),
+        ));
+    }
+    if !(p.min_share.is_finite() && p.min_share > 0.0 && p.min_share <= 1.0) {
+        return Err((
+            "phase.min_share",
+            format!(
+                "{} は 0 より大きく 1 以下の割合で指定してください / {} must be a share above 0 and at most 1",
+                p.min_share, p.min_share
+            ),
+        ));
+    }
+    match p.termination_cost_jpy_per_month {
+        Some(c) if !(c.is_finite() && c >= 0.0) => {
+            return Err((
+                "phase.termination_cost_jpy_per_month",
+                format!("{c} は 0 以上の円で指定してください / {c} must be zero or positive yen"),
+            ))
+        }
+        None if p.policy == PhasePolicy::Terminate => {
+            return Err((
+                "phase.termination_cost_jpy_per_month",
+                "policy = \"terminate\" には中途解約の費用（残り1か月あたりの円、0 以上）が必要です / required under policy = \"terminate\": yen per remaining month, zero or more".into(),
+            ))
+        }
+        _ => {}
+    }
+    if p.policy == PhasePolicy::Terminate && costs.yen_per_staff_hour <= 0.0 {
+        return Err((
+            "costs.yen_per_staff_hour",
+            "policy = \"terminate\" では解約費用を職員時間に換算するため 0 より大きい値が必要です / must be positive under phase.policy = \"terminate\": termination yen are weighed against staff hours at this rate".into(),
+        ));
+    }
+    if !(p.end_year_mixing_jpy.is_finite() && p.end_year_mixing_jpy >= 0.0) {
+        return Err((
+            "phase.end_year_mixing_jpy",
+            format!(
+                "{} は 0 以上の円で指定してください / {} must be zero or positive yen",
+                p.end_year_mixing_jpy, p.end_year_mixing_jpy
+            ),
+        ));
+    }
+    if p.max_launches_per_year == Some(0) {
+        return Err((
+            "phase.max_launches_per_year",
+            "1 以上で指定してください（上限なしなら省略） / must be at least 1 (leave it out for no cap)".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// toml's messages span several lines with a source excerpt; keep the first line and
@@ -451,6 +717,72 @@ mod tests {
         let e = Scenario::parse("[costs]\ndetour_factor = 0.9\n", Path::new("d.toml"), "d")
             .unwrap_err();
         assert!(e.to_string().contains("costs.detour_factor"), "{e}");
+    }
+
+    #[test]
+    fn phase_is_off_by_default_and_not_echoed() {
+        let s = Scenario::parse("", Path::new("p.toml"), "p").unwrap();
+        assert!(s.phase.is_none());
+        let json = serde_json::to_value(&s).unwrap();
+        assert!(json.get("phase").is_none(), "{json}");
+    }
+
+    #[test]
+    fn phase_keys_are_checked_with_their_names() {
+        let cases = [
+            ("[phase]\nlast_year = 2028\n", "phase.first_year"),
+            ("[phase]\nfirst_year = 1999\nlast_year = 2028\n", "phase.first_year"),
+            ("[phase]\nfirst_year = 2025\nlast_year = 2024\n", "phase.last_year"),
+            ("[phase]\nfirst_year = 2025\nlast_year = 2045\n", "phase.last_year"),
+            (
+                "[phase]\nfirst_year = 2025\nlast_year = 2028\nmin_share = 0.0\n",
+                "phase.min_share",
+            ),
+            (
+                "[phase]\nfirst_year = 2025\nlast_year = 2028\nmin_share = 1.5\n",
+                "phase.min_share",
+            ),
+            (
+                "[phase]\nfirst_year = 2025\nlast_year = 2028\npolicy = \"terminate\"\n",
+                "phase.termination_cost_jpy_per_month",
+            ),
+            (
+                "[phase]\nfirst_year = 2025\nlast_year = 2028\ntermination_cost_jpy_per_month = -1.0\n",
+                "phase.termination_cost_jpy_per_month",
+            ),
+            (
+                "[phase]\nfirst_year = 2025\nlast_year = 2028\nmax_launches_per_year = 0\n",
+                "phase.max_launches_per_year",
+            ),
+        ];
+        for (text, key) in cases {
+            let e = Scenario::parse(text, Path::new("p.toml"), "p")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("`{key}`")) && e.contains("p.toml"),
+                "{text}: {e}"
+            );
+        }
+        let e = Scenario::parse(
+            "[phase]\nfirst_year = 2025\nlast_year = 2028\npolicy = \"later\"\n",
+            Path::new("p.toml"),
+            "p",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("later") && e.contains("wait"), "{e}");
+        let s = Scenario::parse(
+            "[phase]\nfirst_year = 2025\nlast_year = 2028\npolicy = \"absorb\"\nmin_share = 0.6\nmax_launches_per_year = 6\n",
+            Path::new("p.toml"),
+            "p",
+        )
+        .unwrap();
+        let p = s.phase.unwrap();
+        assert_eq!(
+            (p.years(), p.policy, p.max_launches_per_year),
+            (2025..=2028, PhasePolicy::Absorb, Some(6))
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! single contracts and for a bundle, read from `models/staff_time.toml`. Every figure
 //! carries its unit and source so reports can print the assumptions they rest on.
 
+pub mod sources;
+
 use crate::model::{Contract, Date, Procurement};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -252,7 +254,7 @@ pub fn term_years(start: Date, end: Date) -> f64 {
 }
 
 /// Days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's algorithm.
-fn day_number(d: Date) -> i64 {
+pub fn day_number(d: Date) -> i64 {
     let (m, day) = (i64::from(d.month), i64::from(d.day));
     let y = i64::from(d.year) - i64::from(m <= 2);
     let era = y.div_euclid(400);

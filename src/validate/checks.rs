@@ -3,7 +3,7 @@
 //! that could not be read is skipped so one missing file does not flood the output.
 
 use crate::diag::{codes, Diagnostic};
-use crate::io::{ReadOutcome, CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL};
+use crate::io::{ReadOutcome, CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL, VENDORS};
 use crate::model::TradeCatalogue;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -47,7 +47,83 @@ pub fn check_all(o: &ReadOutcome, trades: Option<&TradeCatalogue>) -> Vec<Diagno
     d.extend(check_e0401_duplicate_depot_ids(&c));
     d.extend(check_e0402_depot_id_clash(&c));
     d.extend(check_e0403_travel_unknown_id(&c));
+    d.extend(check_e0801_duplicate_vendor_ids(&c));
+    if let Some(t) = trades {
+        d.extend(check_e0802_vendor_unknown_trade(&c, t));
+    }
+    d.extend(check_w0803_contract_unknown_vendor(&c));
     d
+}
+
+fn check_e0801_duplicate_vendor_ids(c: &Ctx) -> Vec<Diagnostic> {
+    duplicates(
+        c.o.dataset.vendors.iter().map(|v| v.id.as_str()),
+        &c.o.lines.vendors,
+        &c.file(VENDORS),
+        codes::DUPLICATE_VENDOR_ID,
+        "vendor_id",
+        "vendor_id",
+    )
+}
+
+fn check_e0802_vendor_unknown_trade(c: &Ctx, trades: &TradeCatalogue) -> Vec<Diagnostic> {
+    let file = c.file(VENDORS);
+    let keys: Vec<&str> = trades.trades.iter().map(|t| t.key.as_str()).collect();
+    let mut out = Vec::new();
+    for (v, &line) in c.o.dataset.vendors.iter().zip(&c.o.lines.vendors) {
+        for t in v.trades.iter().filter(|t| trades.get(t).is_none()) {
+            out.push(Diagnostic::new(
+                codes::VENDOR_UNKNOWN_TRADE,
+                &file,
+                Some(line),
+                Some("trades"),
+                format!(
+                    "vendor '{}' lists trade '{t}', which is not in the trade catalogue (models/trades.toml)",
+                    v.id
+                ),
+                match closest(t, &keys) {
+                    Some(k) => format!("did you mean '{k}'? Separate trade keys with ';'"),
+                    None => format!("use keys of the catalogue separated by ';': {}", keys.join(", ")),
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// With vendors.csv present, every contract's vendor should be one of its firms (by
+/// id or name); a warning, since a contract held by a firm outside the list only
+/// counts as not in-ward.
+fn check_w0803_contract_unknown_vendor(c: &Ctx) -> Vec<Diagnostic> {
+    if c.o.dataset.vendors.is_empty() || !c.usable(VENDORS) {
+        return Vec::new();
+    }
+    let known: HashSet<&str> =
+        c.o.dataset
+            .vendors
+            .iter()
+            .flat_map(|v| [v.id.as_str(), v.name.as_str()])
+            .collect();
+    let file = c.file(CONTRACTS);
+    c.o.dataset
+        .contracts
+        .iter()
+        .zip(&c.o.lines.contracts)
+        .filter(|(k, _)| !k.vendor.trim().is_empty() && !known.contains(k.vendor.trim()))
+        .map(|(k, &line)| {
+            Diagnostic::new(
+                codes::CONTRACT_UNKNOWN_VENDOR,
+                &file,
+                Some(line),
+                Some("vendor"),
+                format!(
+                    "vendor '{}' of contract '{}' is neither a vendor_id nor a name of vendors.csv",
+                    k.vendor, k.id
+                ),
+                "add the firm to vendors.csv, or write its vendor_id or its name as vendors.csv does",
+            )
+        })
+        .collect()
 }
 
 /// The folder the outcome was read from (empty when unknown: files then print bare).

@@ -12,7 +12,7 @@ mod travel;
 pub use travel::{round_trips_km, Site, Travel};
 
 use crate::geo::Projection;
-use crate::model::{Contract, Dataset, Depot, Facility, Trade, TradeCatalogue};
+use crate::model::{Contract, Dataset, Depot, Facility, Trade, TradeCatalogue, Vendor};
 use crate::units::{Hours, Yen};
 use std::collections::HashMap;
 use thiserror::Error;
@@ -86,6 +86,7 @@ pub struct Ward {
     lines: Vec<Line>,
     contracts: Vec<Contract>,
     depots: Vec<Depot>,
+    vendors: Vec<Vendor>,
     trades: TradeCatalogue,
     /// For each contract, its lines in file order.
     contract_lines: Vec<Vec<usize>>,
@@ -107,6 +108,7 @@ impl Ward {
             lines,
             contracts,
             depots,
+            vendors,
             travel,
         } = dataset;
         let facility_of = index(facilities.iter().map(|f| f.id.as_str()));
@@ -193,6 +195,7 @@ impl Ward {
             lines: resolved,
             contracts,
             depots,
+            vendors,
             trades,
             contract_lines,
             areas,
@@ -220,6 +223,11 @@ impl Ward {
     /// The depots, in depots.csv order (empty without the file).
     pub fn depots(&self) -> &[Depot] {
         &self.depots
+    }
+
+    /// The firms of vendors.csv, in file order; empty when the dataset has none.
+    pub fn vendors(&self) -> &[Vendor] {
+        &self.vendors
     }
 
     /// The trade catalogue the lines' trades index.

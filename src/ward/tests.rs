@@ -130,6 +130,7 @@ pub(crate) fn dataset() -> Dataset {
             contract("C6", 12),
         ],
         depots: vec![],
+        vendors: vec![],
         travel: Default::default(),
     }
 }

@@ -154,8 +154,16 @@ async fn areas(State(app): State<Arc<App>>, UrlPath(name): UrlPath<String>) -> A
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], bytes).into_response())
 }
 
+/// Every key with its default, for the form: the keys a scenario file leaves out
+/// when they are empty (`hub_kinds`) or absent (`[phase]`) included.
 async fn defaults() -> ApiResult {
-    Ok(Json(Scenario::default()).into_response())
+    let mut v = serde_json::to_value(Scenario::default()).map_err(bad)?;
+    let phase = serde_json::to_value(crate::scenario::Phase::default()).map_err(bad)?;
+    if let Some(m) = v.as_object_mut() {
+        m.entry("hub_kinds").or_insert(json!([]));
+        m.entry("phase").or_insert(phase);
+    }
+    Ok(Json(v).into_response())
 }
 
 #[derive(Deserialize)]
@@ -189,7 +197,16 @@ fn drop_nulls(v: Value) -> Value {
 
 /// The form's scenario (JSON) → checked TOML text.
 async fn scenario_toml(Json(v): Json<Value>) -> ApiResult {
-    let t = toml::Value::try_from(drop_nulls(v)).map_err(bad)?;
+    let mut v = drop_nulls(v);
+    // The form always has the phase-in fields; without a first year there is none.
+    if let Some(m) = v.as_object_mut() {
+        if m.get("phase")
+            .is_some_and(|p| p.get("first_year").is_none())
+        {
+            m.remove("phase");
+        }
+    }
+    let t = toml::Value::try_from(v).map_err(bad)?;
     let s = Scenario::from_value(t, Path::new("form"), "scenario").map_err(bad)?;
     let text = toml::to_string(&s).map_err(bad)?;
     Ok(Json(json!({ "toml": text, "name": s.name })).into_response())

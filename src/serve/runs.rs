@@ -543,6 +543,8 @@ pub fn rows_json(rows: &[Row]) -> serde_json::Value {
                     "travel_km_year": f.map(|f| f.travel_km_year),
                     "largest_value": f.map(|f| f.largest_value),
                     "over_soft": f.map(|f| f.over_soft),
+                    "fewest_bidders": f.and_then(|f| f.fewest_bidders),
+                    "in_ward_share": f.and_then(|f| f.in_ward_share),
                     "gap": f.map(|f| f.gap).filter(|g| g.is_finite()),
                 })
             })

@@ -311,12 +311,12 @@ async function pageScenario(main) {
   const saved = await api("GET", "/api/scenarios");
   const choices = [...presets.scenarios.map(s => ({ ...s, from: T("既定", "preset") })), ...saved.map(s => ({ ...s, from: T("保存済み", "saved") }))];
   const pick = el("select", { id: "preset" }, el("option", { value: "" }, T("— 選ぶ —", "— choose —")), choices.map((c, i) => el("option", { value: String(i) }, `${c.name} (${c.from})`)));
-  const sections = [["basic", "基本", "Basics"], ["limits", "包括ごとの上限", "Limits per bundle"], ["bundles", "包括の数", "Bundle count"], ["groups", "業種グループ", "Trade groups"], ["exclude", "対象外", "Exclusions"], ["costs", "費用", "Costs"], ["solver", "計算", "Solver"]];
+  const sections = [["basic", "基本", "Basics"], ["limits", "包括ごとの上限", "Limits per bundle"], ["bundles", "包括の数", "Bundle count"], ["groups", "業種グループ", "Trade groups"], ["exclude", "対象外", "Exclusions"], ["vendors", "事業者", "Firms"], ["costs", "費用", "Costs"], ["replan", "再計画(plan --from)", "Replanning (plan --from)"], ["phase", "段階導入(任意)", "Phase-in (optional)"], ["solver", "計算", "Solver"]];
   const form = el("form", { class: "scenario", id: "scenario-form", on: { submit: e => e.preventDefault() } },
     sections.map(([sec, ja, en]) => el("fieldset", {}, el("legend", {}, T(ja, en)),
       S.fields.filter(f => f.section === sec).map(f => el("div", { class: "field" },
         el("label", { for: "f-" + f.key.replace(/\./g, "-") }, T(f.ja, f.en), el("span", { class: "en" }, T(f.en, f.ja), " · ", f.key)),
-        el("div", { class: "row" }, fieldInput(f, getKey(sc, f.key)), el("span", { class: "muted" }, f.unit)),
+        el("div", { class: "row" }, fieldInput(f, getKey(sc, f.key) === undefined ? getKey(S.defaults, f.key) : getKey(sc, f.key)), el("span", { class: "muted" }, f.unit)),
         el("div", { class: "help" }, T(f.help_ja, f.help_en), " ", T("既定値", "default"), ": ", shown(f, getKey(S.defaults, f.key))))))));
   const tomlBox = el("textarea", { id: "toml", rows: 14, spellcheck: "false" }, S.scenarioToml);
   const saveName = el("input", { type: "text", id: "save-name", value: sc.name || "", placeholder: T("保存名", "name") });

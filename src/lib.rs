@@ -17,6 +17,8 @@
 //!   as bundles;
 //! - `plan`: one plan end to end (build, solve, check, accounts) and sweeps of plans;
 //! - `report`: every output file of a plan or a sweep;
+//! - `audit`: `matome check`, a plan folder's files re-verified against the ward and
+//!   the scenario, sharing nothing with the run that wrote them;
 //! - the binary (`main.rs`, `cli/`) on top: parses arguments, calls `validate`,
 //!   `plan` and `report`, prints and sets the exit code.
 //!
@@ -26,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod bench;
 pub mod diag;
 pub mod generate;

@@ -35,7 +35,7 @@ pub fn read_table(
     required_file: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match super::read_regular(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if required_file {
@@ -76,11 +76,33 @@ pub fn read_table(
             "save the file again as UTF-8 (or CSV from Excel) and check the names",
         ));
     }
-    let lines = LineIndex::new(&decoded.text);
+    let mut text = decoded.text;
+    if let Some(at) = text.find('\0') {
+        let line = LineIndex::new(&text).line(at as u64);
+        let count = text.matches('\0').count();
+        diags.push(Diagnostic::new(
+            codes::NUL_BYTE,
+            path,
+            Some(line),
+            None,
+            format!("the file holds {count} NUL byte(s), the first on this line; they were dropped"),
+            "save the file again as CSV from its program; a NUL is never part of a name or a number",
+        ));
+        text = text.replace('\0', "");
+    }
+    let lines = LineIndex::new(&text);
+    // Excel's "Unicode text" is UTF-16 with tabs between the fields: read it too.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(decoded.text.as_bytes());
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
@@ -408,7 +430,22 @@ impl Row<'_> {
                 );
                 None
             }
-            Ok(Some(v)) => Some(v),
+            Ok(Some(v)) => match values::ceiling(col) {
+                Some((max, unit)) if v > max => {
+                    let msg = format!(
+                        "'{}' is {v}, more than the {max} {unit} it can mean",
+                        self.label(col)
+                    );
+                    self.report(
+                        codes::NUMBER_TOO_LARGE,
+                        col,
+                        msg,
+                        "correct the value (a slip of the keyboard or an export?)",
+                    );
+                    None
+                }
+                _ => Some(v),
+            },
             Ok(None) => {
                 self.text(col);
                 None

@@ -247,7 +247,7 @@ pub enum ScenarioError {
 impl Scenario {
     /// Reads a scenario file; the name defaults to the file stem.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::io::read_regular_text(path).map_err(|source| ScenarioError::Read {
             file: path.to_path_buf(),
             source,
         })?;

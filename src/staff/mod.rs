@@ -128,7 +128,7 @@ impl StaffModel {
                 let path = dir.join("staff_time.toml");
                 let file = path.display().to_string();
                 let text =
-                    std::fs::read_to_string(&path).map_err(|source| StaffModelError::Read {
+                    crate::io::read_regular_text(&path).map_err(|source| StaffModelError::Read {
                         file: file.clone(),
                         source,
                     })?;

@@ -21,6 +21,8 @@ pub const EMPTY_FILE: &str = "W0007";
 pub const MERGED_HEADER: &str = "E0008";
 /// A file holds NUL bytes (a binary file, or UTF-16 read wrongly).
 pub const NUL_BYTE: &str = "E0009";
+/// A file of the dataset is a symlink to a place outside the dataset folder.
+pub const LINK_OUTSIDE: &str = "W0010";
 
 // Facilities.
 /// Two facilities share a facility_id.
@@ -113,6 +115,10 @@ pub const ALL: &[(&str, &str)] = &[
     (EMPTY_FILE, "a file has a header but no rows"),
     (MERGED_HEADER, "a worksheet's header row has merged cells"),
     (NUL_BYTE, "a file holds NUL bytes"),
+    (
+        LINK_OUTSIDE,
+        "a file is a symlink to a place outside the dataset folder",
+    ),
     (DUPLICATE_FACILITY_ID, "two facilities share a facility_id"),
     (LAT_LON_RANGE, "latitude or longitude out of range"),
     (FACILITY_FAR_OUT, "a facility lies far from all the others"),

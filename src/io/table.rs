@@ -62,6 +62,19 @@ pub fn read_table(
             return None;
         }
     };
+    if let Some(target) = link_outside(path) {
+        diags.push(Diagnostic::new(
+            codes::LINK_OUTSIDE,
+            path,
+            None,
+            None,
+            format!(
+                "is a link to {}, outside the dataset folder; it was read",
+                target.display()
+            ),
+            "copy the file into the dataset folder, so that a copy of the dataset is complete",
+        ));
+    }
     let decoded = decode(&bytes);
     if decoded.replaced {
         diags.push(Diagnostic::new(
@@ -185,6 +198,17 @@ pub fn read_table(
         rows,
         cells: false,
     })
+}
+
+/// The target of a symlink that leads out of the folder holding `path`.
+fn link_outside(path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let target = path.canonicalize().ok()?;
+    let dir = path.parent()?.canonicalize().ok()?;
+    (!target.starts_with(&dir)).then_some(target)
 }
 
 fn csv_error(path: &Path, e: &csv::Error, lines: &LineIndex, diags: &mut Vec<Diagnostic>) {

@@ -175,10 +175,11 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
     let base: toml::Value = match &g.base {
         Some(p) => {
             let path = dir.join(p);
-            let text = crate::io::read_regular_text(&path).map_err(|source| ScenarioError::Read {
-                file: path.clone(),
-                source,
-            })?;
+            let text =
+                crate::io::read_regular_text(&path).map_err(|source| ScenarioError::Read {
+                    file: path.clone(),
+                    source,
+                })?;
             toml::from_str(&text).map_err(|e| ScenarioError::Parse {
                 file: path.clone(),
                 message: super::one_line(&e.to_string()),

@@ -54,7 +54,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// as one garbled column.) Judged on the first 4 KiB.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
-    if head.len() < 4 || bytes.len() % 2 != 0 {
+    if head.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = head.len() / 2;

@@ -242,6 +242,9 @@ fn an_interrupt_during_a_plan_leaves_no_output_folder() {
         .is_ok_and(|s| s.success());
     if !killed {
         eprintln!("skipped: no kill command");
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
         return;
     }
     let o = finish(child, Duration::from_secs(20), "an interrupted plan");

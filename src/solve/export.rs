@@ -2,13 +2,15 @@
 //! good_lp model, written by HiGHS as an MPS or LP file with readable names. This is
 //! the model in the open: anyone can solve the file with another solver and compare.
 //!
-//!     minimise   Σ_h F_h·y_h + Σ_(u,h) c_uh·x_uh
-//!     assign_u        Σ_h x_uh = 1
-//!     cap_<d>_h       Σ_u load_ud·x_uh − Q_hd·y_h ≤ 0      (finite capacities)
-//!     min_<d>_h       Σ_u load_ud·x_uh − m_hd·y_h ≥ 0      (positive minimums)
-//!     link_u_h        x_uh − y_h ≤ 0   (= 0 for a hub's own unit when it must serve it)
-//!     shut_h          y_h = 0          (a hub whose own unit cannot reach it)
-//!     count           Σ_h y_h = p, or lo ≤ Σ_h y_h ≤ hi
+//! ```text
+//! minimise   Σ_h F_h·y_h + Σ_(u,h) c_uh·x_uh
+//! assign_u        Σ_h x_uh = 1
+//! cap_<d>_h       Σ_u load_ud·x_uh − Q_hd·y_h ≤ 0      (finite capacities)
+//! min_<d>_h       Σ_u load_ud·x_uh − m_hd·y_h ≥ 0      (positive minimums)
+//! link_u_h        x_uh − y_h ≤ 0   (= 0 for a hub's own unit when it must serve it)
+//! shut_h          y_h = 0          (a hub whose own unit cannot reach it)
+//! count           Σ_h y_h = p, or lo ≤ Σ_h y_h ≤ hi
+//! ```
 //!
 //! x exists only for allowed pairs (the problem's arcs). Unlike the engine's own MIPs
 //! (`mip`, on the `highs` crate directly, with extra valid rows that tighten the LP),

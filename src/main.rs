@@ -19,7 +19,7 @@ enum Command {
     Bench(cli::bench::BenchArgs),
     /// Plan the bundles of a dataset under a scenario and write the reports.
     Plan(cli::plan::PlanArgs),
-    /// Re-verify a plan folder from its files alone (lines, limits, objective, figures).
+    /// 計画の検証: re-verify a plan folder from its files alone (lines, limits, objective).
     Check(cli::check::CheckArgs),
     /// Plan every scenario of a sweep in parallel and write one comparison.
     Scenarios(cli::scenarios::ScenariosArgs),

@@ -13,37 +13,41 @@ use matome::text::thousands;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const HELP: &str = "計画フォルダを、その中のファイルだけから検証し直します。
+Re-verifies a plan folder from its files alone, without trusting the run that made it:
+assignments.csv, bundles.csv and summary.json are read back and checked against the
+dataset and the scenario:
+  - every service line of the dataset appears exactly once;
+  - pinned lines stay pinned, excluded lines stay excluded (with their reason), every
+    other line is in a bundle of bundles.csv, and each unit is whole in one bundle;
+  - every bundle keeps the scenario's limits: labour hours, value (max and min),
+    facilities, distance from its hub, within_area, trade groups, its hub; and the
+    bundle count rule holds;
+  - bundles.csv's figures match its lines (facilities, lines, labour hours, value,
+    travel, admin hours, trades, area);
+  - summary.json's objective, bound, gap and status, staff hours and travel before and
+    after, contract and line counts match what the files give.
+
+Tolerances: the objective and bound ±1 yen (summary.json rounds to whole yen), hours
+±0.1 h, km ±0.1 km (the files round to one decimal), plus 1e-9 relative.
+
+The scenario is the one summary.json echoes, unless --scenario gives another (to ask
+whether a plan also holds under stricter limits). --models must name the trade catalogue
+and staff-time model the plan was made with. docs/check.md lists every violation kind.
+
+Example:
+  matome plan datasets/setagaya-sample --out out/baseline
+  matome check datasets/setagaya-sample out/baseline
+
+Exit codes:
+  0  the plan holds
+  1  it does not: every violation is printed as [kind] file:line: 日本語 / English, with
+     the service line or bundle, the limit and the numbers; or the dataset is invalid
+  2  usage error: bad arguments, PLAN_DIR is not a folder, the scenario (given or
+     echoed) or the models cannot be read";
+
 #[derive(Args)]
-#[command(
-    long_about = "計画フォルダを、その中のファイルだけから検証し直します。\n\
-Re-verifies a plan folder from its files alone, without trusting the run that made it.\n\n\
-It reads assignments.csv, bundles.csv and summary.json back and checks, against the\n\
-dataset and the scenario:\n\
-  - every service line of the dataset appears exactly once;\n\
-  - pinned lines stay pinned, excluded lines stay excluded (with their reason), every\n\
-    other line is in a bundle of bundles.csv, and each unit is whole in one bundle;\n\
-  - every bundle keeps the scenario's limits: labour hours, value (max and min),\n\
-    facilities, distance from its hub, within_area, trade groups, its hub; the bundle\n\
-    count rule;\n\
-  - bundles.csv's figures match its lines (facilities, lines, labour hours, value,\n\
-    travel, admin hours, trades, area);\n\
-  - summary.json: the objective, bound, gap and status, staff hours and travel before\n\
-    and after, contract and line counts, recomputed from the files.",
-    after_help = "Tolerances: the objective and bound ±1 yen (summary.json rounds to whole yen),\n\
-hours ±0.1 h, km ±0.1 km (the files round to one decimal), plus 1e-9 relative.\n\n\
-The scenario is the one summary.json echoes, unless --scenario gives another (e.g. to ask\n\
-whether a plan also holds under stricter limits). --models must name the same trade\n\
-catalogue and staff-time model the plan was made with.\n\n\
-Example:\n\
-  matome plan datasets/setagaya-sample --out out/baseline\n\
-  matome check datasets/setagaya-sample out/baseline\n\n\
-Exit codes:\n\
-  0  the plan holds\n\
-  1  it does not: every violation is printed (file:line, the service line or bundle,\n\
-     the limit and the numbers); or the dataset is invalid\n\
-  2  usage error: bad arguments, PLAN_DIR is not a folder, the scenario (given or\n\
-     echoed) or the models cannot be read"
-)]
+#[command(after_help = HELP)]
 pub struct CheckArgs {
     /// The dataset the plan was made from (folder or workbook, as for `plan`).
     pub dataset: PathBuf,

@@ -19,6 +19,8 @@
 //! - `report`: every output file of a plan or a sweep;
 //! - `serve`: the local web application (`matome serve`), beside the CLI at the top:
 //!   it calls the same `validate`, `plan`, `plan::sweep` and `report` functions;
+//! - `audit`: `matome check`, a plan folder's files re-verified against the ward and
+//!   the scenario, sharing nothing with the run that wrote them;
 //! - the binary (`main.rs`, `cli/`) on top: parses arguments, calls `validate`,
 //!   `plan` and `report`, prints and sets the exit code.
 //!
@@ -28,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod bench;
 pub mod diag;
 pub mod generate;

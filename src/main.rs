@@ -19,6 +19,8 @@ enum Command {
     Bench(cli::bench::BenchArgs),
     /// Plan the bundles of a dataset under a scenario and write the reports.
     Plan(cli::plan::PlanArgs),
+    /// 計画の検証: re-verify a plan folder from its files alone (lines, limits, objective).
+    Check(cli::check::CheckArgs),
     /// Plan every scenario of a sweep in parallel and write one comparison.
     Scenarios(cli::scenarios::ScenariosArgs),
     /// Check a dataset folder: print a summary and every problem (file, line, column).
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Bench(args) => cli::bench::run(args),
         Command::Plan(args) => cli::plan::run(args),
+        Command::Check(args) => cli::check::run(args),
         Command::Scenarios(args) => cli::scenarios::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Generate(args) => cli::generate::run(args),

@@ -54,6 +54,12 @@ fixture_test!(
     facilities_file_is_a_folder,
     (codes::UNREADABLE_FILE, "facilities.csv", None)
 );
+fixture_test!(nul_byte, (codes::NUL_BYTE, "facilities.csv", Some(4)));
+fixture_test!(
+    number_too_large,
+    (codes::NUMBER_TOO_LARGE, "service_lines.csv", Some(2)),
+    (codes::NUMBER_TOO_LARGE, "service_lines.csv", Some(3))
+);
 fixture_test!(
     missing_column_lat,
     (codes::MISSING_COLUMN, "facilities.csv", Some(1))

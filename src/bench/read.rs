@@ -180,7 +180,7 @@ fn stem(path: &Path) -> String {
 
 /// Reads one instance file (`format`, or guessed from the path and contents).
 pub fn read_instance(path: &Path, format: Option<Format>) -> Result<Instance, BenchError> {
-    let bytes = std::fs::read(path).map_err(|source| BenchError::Io {
+    let bytes = crate::io::read_regular(path).map_err(|source| BenchError::Io {
         path: path.into(),
         source,
     })?;

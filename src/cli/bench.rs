@@ -66,6 +66,19 @@ fn fmt_opt(v: Option<f64>, digits: usize) -> String {
 }
 
 fn run_inner(args: BenchArgs) -> Result<ExitCode> {
+    if let Some(t) = args.time_limit {
+        let max = matome::scenario::MAX_TIME_LIMIT_S;
+        anyhow::ensure!(
+            t.is_finite() && t > 0.0 && t <= max,
+            "--time-limit {t} must be positive seconds, at most {max} (one week)"
+        );
+    }
+    let max_threads = matome::scenario::MAX_THREADS;
+    anyhow::ensure!(
+        (1..=max_threads).contains(&args.threads),
+        "--threads {} must be between 1 and {max_threads}",
+        args.threads
+    );
     let format: Option<Format> = match &args.format {
         Some(f) => Some(f.parse::<Format>()?),
         None => None,
@@ -116,12 +129,6 @@ fn run_inner(args: BenchArgs) -> Result<ExitCode> {
         },
         work: args.work,
     };
-    if let Some(t) = args.time_limit {
-        anyhow::ensure!(
-            t.is_finite() && t > 0.0,
-            "--time-limit must be positive seconds"
-        );
-    }
     let progress: matome::solve::ProgressFn = Arc::new(|m: &str| eprintln!("  {m}"));
     let mut out = std::io::stdout().lock();
     writeln!(

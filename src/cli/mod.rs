@@ -4,6 +4,7 @@
 //! (`Invalid`), 2 for every other error (usage: arguments, files, output location).
 
 pub mod bench;
+pub mod check;
 pub mod generate;
 pub mod import;
 mod inputs;

@@ -51,6 +51,11 @@ pub struct PlanArgs {
     /// facility that changed bundle.
     #[arg(long, value_name = "PLAN_DIR")]
     pub from: Option<PathBuf>,
+    /// Also write the scenario's full compact MIP to FILE (.mps or .lp), with facility
+    /// and hub ids as column and row names, before solving; see docs/model.md for how to
+    /// solve it with the HiGHS command line and what it must give.
+    #[arg(long, value_name = "FILE")]
+    pub export_model: Option<PathBuf>,
     /// No progress display.
     #[arg(long)]
     pub quiet: bool,
@@ -73,7 +78,14 @@ fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&scenario.name));
     matome::report::ensure_outside(&args.dataset, &out).map_err(whole)?;
+    if let Some(m) = &args.export_model {
+        matome::solve::export::check_extension(m).map_err(whole)?;
+        matome::report::ensure_outside(&args.dataset, m).map_err(whole)?;
+    }
     let loaded = load_inputs(&args.dataset, models.as_deref(), args.quiet)?;
+    if let Some(m) = &args.export_model {
+        export_model(&loaded, &scenario, m)?;
+    }
 
     let progress = Progress::start(
         args.quiet,
@@ -110,6 +122,25 @@ fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
     let written = matome::report::write(&plan, &args.dataset, &out)
         .with_context(|| format!("writing {}", out.display()))?;
     print_summary(&plan, &out, &written);
+    Ok(())
+}
+
+/// Writes the scenario's compact MIP (the problem `plan` then solves) to `path`.
+fn export_model(
+    loaded: &super::inputs::Loaded,
+    scenario: &matome::scenario::Scenario,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let built = matome::problem::build(&loaded.ward, scenario, &loaded.staff).map_err(whole)?;
+    let (units, hubs) = built.model_names(&loaded.ward);
+    let size =
+        matome::solve::export::write_model(&built.problem, &units, &hubs, path).map_err(whole)?;
+    println!(
+        "wrote model {}: {} columns, {} rows",
+        path.display(),
+        group(size.columns as i64),
+        group(size.rows as i64)
+    );
     Ok(())
 }
 

@@ -47,6 +47,13 @@ pub fn run(args: ScenariosArgs) -> ExitCode {
 }
 
 fn run_inner(args: &ScenariosArgs) -> anyhow::Result<()> {
+    let max = matome::scenario::MAX_THREADS;
+    anyhow::ensure!(
+        (1..=max).contains(&args.threads),
+        "--threads {} must be between 1 and {max}",
+        args.threads
+    );
+    let threads = super::inputs::at_most_cores("--threads", args.threads);
     let models = resolve_models_dir(args.models.as_deref());
     let mut sweep = Sweep::load(&args.sweep).map_err(whole)?;
     for s in &mut sweep.scenarios {
@@ -67,7 +74,7 @@ fn run_inner(args: &ScenariosArgs) -> anyhow::Result<()> {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         bar.set_message(format!("{n} / {total} scenarios (last: {name})"));
     };
-    let mut comparison = matome::plan::sweep::run(loaded.inputs(), &sweep, args.threads, &on_done);
+    let mut comparison = matome::plan::sweep::run(loaded.inputs(), &sweep, threads, &on_done);
     progress.finish();
     // Each plan into its own folder, exactly as `matome plan` writes it; a plan that
     // cannot be written becomes a failed row.

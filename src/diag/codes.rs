@@ -19,6 +19,10 @@ pub const ENCODING_REPLACED: &str = "W0006";
 pub const EMPTY_FILE: &str = "W0007";
 /// A worksheet's header row has merged cells.
 pub const MERGED_HEADER: &str = "E0008";
+/// A file holds NUL bytes (a binary file, or UTF-16 read wrongly).
+pub const NUL_BYTE: &str = "E0009";
+/// A file of the dataset is a symlink to a place outside the dataset folder.
+pub const LINK_OUTSIDE: &str = "W0010";
 
 // Facilities.
 /// Two facilities share a facility_id.
@@ -79,6 +83,8 @@ pub const EMPTY_VALUE: &str = "E0501";
 pub const NOT_A_NUMBER: &str = "E0502";
 /// A value that must not be negative is negative.
 pub const NEGATIVE_NUMBER: &str = "E0503";
+/// A number beyond what its column can mean (`io::values::CEILINGS`).
+pub const NUMBER_TOO_LARGE: &str = "E0504";
 
 // Model files (`models/*.toml`).
 /// A model file is not valid TOML or misses a field.
@@ -124,6 +130,11 @@ pub const ALL: &[(&str, &str)] = &[
     ),
     (EMPTY_FILE, "a file has a header but no rows"),
     (MERGED_HEADER, "a worksheet's header row has merged cells"),
+    (NUL_BYTE, "a file holds NUL bytes"),
+    (
+        LINK_OUTSIDE,
+        "a file is a symlink to a place outside the dataset folder",
+    ),
     (DUPLICATE_FACILITY_ID, "two facilities share a facility_id"),
     (LAT_LON_RANGE, "latitude or longitude out of range"),
     (FACILITY_FAR_OUT, "a facility lies far from all the others"),
@@ -178,6 +189,10 @@ pub const ALL: &[(&str, &str)] = &[
     (
         NEGATIVE_NUMBER,
         "a value that must not be negative is negative",
+    ),
+    (
+        NUMBER_TOO_LARGE,
+        "a number is beyond what its column can mean (e.g. 1e308 visits)",
     ),
     (
         MODEL_SYNTAX,

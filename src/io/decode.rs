@@ -4,7 +4,7 @@
 //! (encoding_rs's Shift_JIS is the WHATWG one, i.e. Windows-31J/CP932 with NEC and
 //! IBM extensions). Never fails: undecodable bytes become U+FFFD and are reported.
 
-use encoding_rs::{Encoding, SHIFT_JIS, UTF_8};
+use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
 
 /// Decoded text and how it was decoded.
 pub struct Decoded {
@@ -26,6 +26,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             replaced,
         };
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let (text, replaced) = enc.decode_without_bom_handling(bytes);
+        return Decoded {
+            text: text.into_owned(),
+            encoding: enc.name(),
+            replaced,
+        };
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
             text: text.to_string(),
@@ -38,6 +46,26 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         text: text.into_owned(),
         encoding: "Shift_JIS/CP932",
         replaced,
+    }
+}
+
+/// UTF-16 saved without its BOM: text of a CSV is mostly ASCII, so one byte of every
+/// pair is zero. (Such bytes are valid UTF-8, full of NULs, and would otherwise be read
+/// as one garbled column.) Judged on the first 4 KiB.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    if head.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_at = |k: usize| (0..pairs).filter(|i| head[2 * i + k] == 0).count();
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 4 && even * 10 < pairs {
+        Some(UTF_16LE)
+    } else if even * 10 >= pairs * 4 && odd * 10 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -58,6 +86,22 @@ mod tests {
         let d = decode(&bytes);
         assert_eq!(d.text, "世田谷区立髙井戸小学校,①");
         assert_eq!(d.encoding, "Shift_JIS/CP932");
+    }
+
+    #[test]
+    fn utf16_is_read_with_or_without_its_bom() {
+        let text = "facility_id,name\nF01,代沢小学校\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, name) in [
+            ([&[0xFF, 0xFE][..], &le].concat(), "UTF-16LE"),
+            (le.clone(), "UTF-16LE"),
+            ([&[0xFE, 0xFF][..], &be].concat(), "UTF-16BE"),
+            (be.clone(), "UTF-16BE"),
+        ] {
+            let d = decode(&bytes);
+            assert_eq!((d.text.as_str(), d.encoding), (text, name));
+        }
     }
 
     #[test]

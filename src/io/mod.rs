@@ -20,6 +20,31 @@ pub use write::{write_dataset, write_dataset_atomic, write_folder_atomic, WriteE
 
 use std::path::{Path, PathBuf};
 
+/// Reads a whole file, refusing anything that is not a regular file (after following
+/// symlinks): a FIFO would block the read forever, a device could stream without end,
+/// a folder fails with an unhelpful message. Every reader of user files goes through it.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a FIFO, socket or device?)"
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {what}"),
+        ));
+    }
+    std::fs::read(path)
+}
+
+/// `read_regular` as UTF-8 text.
+pub fn read_regular_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_regular(path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 /// The models folder of the convention shared by every command: `--models DIR` when
 /// given, else `./models` when it exists, else `None` (use the embedded copies).
 pub fn resolve_models_dir(given: Option<&Path>) -> Option<PathBuf> {

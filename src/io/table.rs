@@ -35,7 +35,7 @@ pub fn read_table(
     required_file: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match super::read_regular(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if required_file {
@@ -62,6 +62,19 @@ pub fn read_table(
             return None;
         }
     };
+    if let Some(target) = link_outside(path) {
+        diags.push(Diagnostic::new(
+            codes::LINK_OUTSIDE,
+            path,
+            None,
+            None,
+            format!(
+                "is a link to {}, outside the dataset folder; it was read",
+                target.display()
+            ),
+            "copy the file into the dataset folder, so that a copy of the dataset is complete",
+        ));
+    }
     let decoded = decode(&bytes);
     if decoded.replaced {
         diags.push(Diagnostic::new(
@@ -76,11 +89,33 @@ pub fn read_table(
             "save the file again as UTF-8 (or CSV from Excel) and check the names",
         ));
     }
-    let lines = LineIndex::new(&decoded.text);
+    let mut text = decoded.text;
+    if let Some(at) = text.find('\0') {
+        let line = LineIndex::new(&text).line(at as u64);
+        let count = text.matches('\0').count();
+        diags.push(Diagnostic::new(
+            codes::NUL_BYTE,
+            path,
+            Some(line),
+            None,
+            format!("the file holds {count} NUL byte(s), the first on this line; they were dropped"),
+            "save the file again as CSV from its program; a NUL is never part of a name or a number",
+        ));
+        text = text.replace('\0', "");
+    }
+    let lines = LineIndex::new(&text);
+    // Excel's "Unicode text" is UTF-16 with tabs between the fields: read it too.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(decoded.text.as_bytes());
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
@@ -163,6 +198,17 @@ pub fn read_table(
         rows,
         cells: false,
     })
+}
+
+/// The target of a symlink that leads out of the folder holding `path`.
+fn link_outside(path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let target = path.canonicalize().ok()?;
+    let dir = path.parent()?.canonicalize().ok()?;
+    (!target.starts_with(&dir)).then_some(target)
 }
 
 fn csv_error(path: &Path, e: &csv::Error, lines: &LineIndex, diags: &mut Vec<Diagnostic>) {
@@ -408,7 +454,22 @@ impl Row<'_> {
                 );
                 None
             }
-            Ok(Some(v)) => Some(v),
+            Ok(Some(v)) => match values::ceiling(col) {
+                Some((max, unit)) if v > max => {
+                    let msg = format!(
+                        "'{}' is {v}, more than the {max} {unit} it can mean",
+                        self.label(col)
+                    );
+                    self.report(
+                        codes::NUMBER_TOO_LARGE,
+                        col,
+                        msg,
+                        "correct the value (a slip of the keyboard or an export?)",
+                    );
+                    None
+                }
+                _ => Some(v),
+            },
             Ok(None) => {
                 self.text(col);
                 None

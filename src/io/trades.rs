@@ -37,7 +37,7 @@ pub(crate) fn read_model_text(
     what: &str,
     action: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    match std::fs::read(path) {
+    match super::read_regular(path) {
         Ok(bytes) => Ok(super::decode::decode(&bytes).text),
         Err(e) => Err(vec![Diagnostic::new(
             codes::UNREADABLE_FILE,

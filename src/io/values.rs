@@ -53,6 +53,29 @@ pub fn number(raw: &str) -> Option<Result<f64, ()>> {
     })
 }
 
+/// The largest value a numeric column can mean, with its unit: a cell beyond it
+/// (1e308, a row of 9s) is a typing or export slip, and taking it would overflow the
+/// sums a plan makes (¥ in i64, hours times visits in f64). Generous on purpose: a
+/// whole ward's yearly maintenance is about ¥10¹¹.
+pub const CEILINGS: &[(&str, f64, &str)] = &[
+    ("visits_per_year", 100_000.0, "visits a year"),
+    ("hours_per_visit", 10_000.0, "hours"),
+    ("annual_cost_jpy", 1e12, "yen"),
+    ("annual_value_jpy", 1e12, "yen"),
+    ("payments_per_year", 366.0, "payments"),
+    ("km", 10_000.0, "km"),
+    ("minutes", 100_000.0, "minutes"),
+    ("floor_area_m2", 10_000_000.0, "m²"),
+];
+
+/// The ceiling of a column (`CEILINGS`), if it has one.
+pub fn ceiling(column: &str) -> Option<(f64, &'static str)> {
+    CEILINGS
+        .iter()
+        .find(|(c, _, _)| *c == column)
+        .map(|&(_, max, unit)| (max, unit))
+}
+
 /// Yes or no: true/false, yes/no, y/n, 1/0, はい/いいえ, ○/◯/〇/×/✕, 有/無, する/しない,
 /// 対象/対象外, 固定. Case and width do not matter. `None` when it is none of these.
 pub fn boolean(raw: &str) -> Option<bool> {

@@ -87,6 +87,13 @@ pub struct Book {
 impl Book {
     /// Opens the workbook at `path`, or says why it cannot be read.
     pub fn open(path: &Path) -> Result<Book, Box<Diagnostic>> {
+        // A FIFO named .xlsx would block the zip reader forever.
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_file() => {
+                return Err(Box::new(unreadable(path, "it is not a regular file")));
+            }
+            _ => {}
+        }
         let wb = open_workbook(path)
             .map_err(|e: calamine::XlsxError| Box::new(unreadable(path, &e.to_string())))?;
         Ok(Book {

@@ -79,6 +79,44 @@ pub struct Built {
     pub hub_fallback: Vec<String>,
 }
 
+impl Built {
+    /// Names of the units and hubs for an exported model (`solve::export`): facility or
+    /// depot ids, with the trade group (`F012.cleaning`), the trade-group set (`.s1`,
+    /// when the scenario has several) or a depot's area (`.a0`, areas in file order)
+    /// where one id stands for several.
+    pub fn model_names(&self, ward: &Ward) -> (Vec<String>, Vec<String>) {
+        let many_sets = self.group_sets.len() > 1;
+        let units = self
+            .units
+            .iter()
+            .map(|u| {
+                let id = &ward.facilities()[u.facility].id;
+                match (&u.group, many_sets) {
+                    (Some(g), _) => format!("{id}.{g}"),
+                    (None, true) => format!("{id}.s{}", u.group_set),
+                    (None, false) => id.clone(),
+                }
+            })
+            .collect();
+        let hubs = self
+            .hubs
+            .iter()
+            .map(|h| {
+                let mut name = ward.site_id(h.site).to_string();
+                if many_sets {
+                    name.push_str(&format!(".s{}", h.group_set));
+                }
+                if let (Site::Depot(_), Some(a)) = (h.site, &h.area) {
+                    let i = ward.areas().iter().position(|x| x == a).unwrap_or_default();
+                    name.push_str(&format!(".a{i}"));
+                }
+                name
+            })
+            .collect();
+        (units, hubs)
+    }
+}
+
 /// The engine's hub count for the scenario's bundle-count rule.
 pub fn hub_count(b: &BundleCount) -> HubCount {
     match (b.count, b.min, b.max) {

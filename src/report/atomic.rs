@@ -151,6 +151,35 @@ mod tests {
         assert!(ensure_outside(&ds, &dir.path().join("ward-out")).is_ok());
     }
 
+    /// A write that fails part-way (as on a full disk: here the third file cannot be
+    /// created) leaves neither a new folder nor a temporary one, and an existing
+    /// folder exactly as it was.
+    #[test]
+    fn a_write_failing_part_way_leaves_nothing_half_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = |third: &'static str| {
+            vec![
+                ("a.txt", b"new a".to_vec()),
+                ("b.txt", b"new b".to_vec()),
+                (third, b"never".to_vec()),
+            ]
+        };
+        let out = dir.path().join("new");
+        assert!(write_files(&out, &files("no-such-dir/c.txt")).is_err());
+        assert!(!out.exists());
+        let old = dir.path().join("old");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("a.txt"), "old a").unwrap();
+        assert!(write_files(&old, &files("no-such-dir/c.txt")).is_err());
+        assert_eq!(std::fs::read_to_string(old.join("a.txt")).unwrap(), "old a");
+        assert!(!old.join("b.txt").exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["old"], "no temporary folder left behind");
+    }
+
     #[test]
     fn writes_new_and_existing_folders_and_keeps_other_files() {
         let dir = tempfile::tempdir().unwrap();

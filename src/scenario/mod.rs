@@ -12,6 +12,21 @@ use thiserror::Error;
 /// The scenario used when neither `--scenario` nor `./models` gives one.
 pub const EMBEDDED_BASELINE: &str = include_str!("../../models/scenarios/baseline.toml");
 
+/// The longest time limit a scenario or the command line may set, seconds (one week).
+/// A longer one cannot be meant, and past ~1.8e19 s it no longer fits a `Duration`.
+pub const MAX_TIME_LIMIT_S: f64 = 604_800.0;
+/// The most solver threads a scenario may ask for. Each thread runs its own search
+/// chain with its own copy of the plan: 100,000 threads held a 0.5 s plan of the
+/// sample ward past 150 s, 256 threads past 2.9 s on two cores. The CLI further runs
+/// no more threads than the machine has cores, with a warning.
+pub const MAX_THREADS: usize = 256;
+/// The most yen per staff hour or per km a scenario may set (a sanity bound: costs
+/// beyond it overflow a plan's figures long before they could mean anything).
+pub const MAX_YEN_RATE: f64 = 1_000_000.0;
+/// The largest detour factor (road km over great-circle km); 10 is already absurd for
+/// any road network.
+pub const MAX_DETOUR: f64 = 10.0;
+
 /// What the optimizer places as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -384,7 +399,7 @@ pub enum ScenarioError {
 impl Scenario {
     /// Reads a scenario file; the name defaults to the file stem.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::io::read_regular_text(path).map_err(|source| ScenarioError::Read {
             file: path.to_path_buf(),
             source,
         })?;
@@ -461,6 +476,14 @@ impl Scenario {
                 return bad("limits.max_value_jpy", format!("{v} must be positive yen"));
             }
         }
+        if let Some(v) = l.min_value_jpy {
+            if v < 0 {
+                return bad(
+                    "limits.min_value_jpy",
+                    format!("{v} must be zero or positive yen"),
+                );
+            }
+        }
         if let (Some(lo), Some(hi)) = (l.min_value_jpy, l.max_value_jpy) {
             if lo > hi {
                 return bad(
@@ -513,15 +536,15 @@ impl Scenario {
             ("costs.yen_per_staff_hour", c.yen_per_staff_hour),
             ("costs.yen_per_km", c.yen_per_km),
         ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return bad(key, format!("{v} must be zero or positive"));
+            if !(v.is_finite() && (0.0..=MAX_YEN_RATE).contains(&v)) {
+                return bad(key, format!("{v} must be between 0 and {MAX_YEN_RATE} yen"));
             }
         }
-        if !(c.detour_factor.is_finite() && c.detour_factor >= 1.0) {
+        if !(c.detour_factor.is_finite() && (1.0..=MAX_DETOUR).contains(&c.detour_factor)) {
             return bad(
                 "costs.detour_factor",
                 format!(
-                    "{} must be at least 1 (roads are never shorter than the great circle)",
+                    "{} must be between 1 (roads are never shorter than the great circle) and {MAX_DETOUR}",
                     c.detour_factor
                 ),
             );
@@ -533,17 +556,26 @@ impl Scenario {
             );
         }
         let s = &self.solver;
-        if !(s.time_limit_s.is_finite() && s.time_limit_s > 0.0) {
+        if !(s.time_limit_s.is_finite()
+            && s.time_limit_s > 0.0
+            && s.time_limit_s <= MAX_TIME_LIMIT_S)
+        {
             return bad(
                 "solver.time_limit_s",
-                format!("{} must be positive seconds", s.time_limit_s),
+                format!(
+                    "{} must be positive seconds, at most {MAX_TIME_LIMIT_S} (one week)",
+                    s.time_limit_s
+                ),
             );
         }
         if !(s.rel_gap.is_finite() && (0.0..1.0).contains(&s.rel_gap)) {
             return bad("solver.rel_gap", format!("{} must be in [0, 1)", s.rel_gap));
         }
-        if s.threads == 0 {
-            return bad("solver.threads", "must be at least 1".into());
+        if !(1..=MAX_THREADS).contains(&s.threads) {
+            return bad(
+                "solver.threads",
+                format!("{} must be between 1 and {MAX_THREADS}", s.threads),
+            );
         }
         if let Some(k) = self.hub_kinds.iter().find(|k| k.trim().is_empty()) {
             return bad(
@@ -717,6 +749,108 @@ mod tests {
         let e = Scenario::parse("[costs]\ndetour_factor = 0.9\n", Path::new("d.toml"), "d")
             .unwrap_err();
         assert!(e.to_string().contains("costs.detour_factor"), "{e}");
+    }
+
+    /// Values that cannot be meant are refused with the key and the allowed range.
+    #[test]
+    fn values_that_cannot_be_meant_are_refused_with_key_and_range() {
+        for (text, key, range) in [
+            (
+                "[solver]\nthreads = 100000\n",
+                "solver.threads",
+                "between 1 and 256",
+            ),
+            (
+                "[solver]\nthreads = 0\n",
+                "solver.threads",
+                "between 1 and 256",
+            ),
+            (
+                "[solver]\ntime_limit_s = 1e308\n",
+                "solver.time_limit_s",
+                "at most 604800",
+            ),
+            (
+                "[solver]\ntime_limit_s = nan\n",
+                "solver.time_limit_s",
+                "positive seconds",
+            ),
+            (
+                "[solver]\ntime_limit_s = -1.0\n",
+                "solver.time_limit_s",
+                "positive seconds",
+            ),
+            (
+                "[solver]\ntime_limit_s = inf\n",
+                "solver.time_limit_s",
+                "positive seconds",
+            ),
+            (
+                "[limits]\nmax_labour_hours = nan\n",
+                "limits.max_labour_hours",
+                "positive",
+            ),
+            (
+                "[limits]\nmax_labour_hours = -5.0\n",
+                "limits.max_labour_hours",
+                "positive",
+            ),
+            (
+                "[limits]\nmax_value_jpy = -1\n",
+                "limits.max_value_jpy",
+                "positive",
+            ),
+            (
+                "[limits]\nmin_value_jpy = -1\n",
+                "limits.min_value_jpy",
+                "zero or positive",
+            ),
+            (
+                "[limits]\nmax_distance_km = 0.0\n",
+                "limits.max_distance_km",
+                "positive",
+            ),
+            (
+                "[limits]\nmax_distance_km = nan\n",
+                "limits.max_distance_km",
+                "positive",
+            ),
+            (
+                "[limits]\nmax_facilities = 0\n",
+                "limits.max_facilities",
+                "at least 1",
+            ),
+            (
+                "[costs]\nyen_per_km = 1e308\n",
+                "costs.yen_per_km",
+                "between 0 and 1000000",
+            ),
+            (
+                "[costs]\nyen_per_staff_hour = -1.0\n",
+                "costs.yen_per_staff_hour",
+                "between 0",
+            ),
+            (
+                "[costs]\ndetour_factor = 1e308\n",
+                "costs.detour_factor",
+                "and 10",
+            ),
+        ] {
+            let e = Scenario::parse(text, Path::new("h.toml"), "h").unwrap_err();
+            let m = e.to_string();
+            assert!(
+                m.contains("h.toml") && m.contains(key) && m.contains(range),
+                "{text}: {m}"
+            );
+        }
+        // Negative counts are no usize: the TOML reader names the key and the value.
+        let e = Scenario::parse("[limits]\nmax_facilities = -3\n", Path::new("h.toml"), "h")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("-3") && e.contains("limits.max_facilities"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub struct Sweep {
 impl Sweep {
     /// Reads a sweep file; scenario paths in it are relative to its folder.
     pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::io::read_regular_text(path).map_err(|source| ScenarioError::Read {
             file: path.to_path_buf(),
             source,
         })?;
@@ -180,10 +180,11 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
     let base: toml::Value = match &g.base {
         Some(p) => {
             let path = dir.join(p);
-            let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Read {
-                file: path.clone(),
-                source,
-            })?;
+            let text =
+                crate::io::read_regular_text(&path).map_err(|source| ScenarioError::Read {
+                    file: path.clone(),
+                    source,
+                })?;
             toml::from_str(&text).map_err(|e| ScenarioError::Parse {
                 file: path.clone(),
                 message: super::one_line(&e.to_string()),

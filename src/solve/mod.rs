@@ -22,6 +22,7 @@ pub mod check;
 pub mod construct;
 pub mod decompose;
 pub mod diagnose;
+pub mod export;
 pub mod ils;
 pub mod lagr;
 pub mod lns;

@@ -129,11 +129,12 @@ impl StaffModel {
             Some(dir) => {
                 let path = dir.join("staff_time.toml");
                 let file = path.display().to_string();
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| StaffModelError::Read {
+                let text = crate::io::read_regular_text(&path).map_err(|source| {
+                    StaffModelError::Read {
                         file: file.clone(),
                         source,
-                    })?;
+                    }
+                })?;
                 StaffModel::parse(&text, &file)
             }
         }

@@ -1,0 +1,258 @@
+//! What people feed matome that they did not mean to: UTF-16 from Excel's "Unicode
+//! text", a FIFO or a folder where a file should be, a symlink out of the dataset, an
+//! output folder that cannot be made, an interrupt during a plan. Each ends in a clear
+//! message or a correct read, never a hang, a panic or a half-written folder, and no
+//! input byte changes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn matome() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_matome"));
+    c.current_dir(repo());
+    c
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Waits for `child` at most `limit`; kills it and fails the test when it hangs.
+fn finish(mut child: Child, limit: Duration, what: &str) -> Output {
+    let t0 = Instant::now();
+    while t0.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("{what} still ran after {limit:?}");
+}
+
+fn validate(dir: &Path) -> Output {
+    let child = matome()
+        .args(["validate", dir.to_str().unwrap(), "--models", "models"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    finish(child, Duration::from_secs(20), "validate")
+}
+
+/// A copy of the tiny dataset in a temporary folder.
+fn tiny_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("ward");
+    std::fs::create_dir(&ds).unwrap();
+    for f in std::fs::read_dir(repo().join("datasets/tiny")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, ds.join(f.file_name().unwrap())).unwrap();
+    }
+    (dir, ds)
+}
+
+fn utf16le(text: &str, bom: bool) -> Vec<u8> {
+    let mut b: Vec<u8> = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+    b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    b
+}
+
+fn mkfifo(p: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn excel_unicode_text_and_utf16_without_bom_are_read() {
+    let (_d, ds) = tiny_copy();
+    let facilities = std::fs::read_to_string(ds.join("facilities.csv")).unwrap();
+    // Excel's "Unicode text": UTF-16LE with a BOM, tabs between the fields.
+    std::fs::write(
+        ds.join("facilities.csv"),
+        utf16le(&facilities.replace(',', "\t"), true),
+    )
+    .unwrap();
+    let lines = std::fs::read_to_string(ds.join("service_lines.csv")).unwrap();
+    std::fs::write(ds.join("service_lines.csv"), utf16le(&lines, false)).unwrap();
+    let o = validate(&ds);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("facilities      8"), "{}", text(&o));
+}
+
+#[test]
+fn a_fifo_where_a_file_should_be_is_refused_not_waited_on() {
+    let (_d, ds) = tiny_copy();
+    let before = std::fs::read(ds.join("facilities.csv")).unwrap();
+    std::fs::remove_file(ds.join("contracts.csv")).unwrap();
+    if !mkfifo(&ds.join("contracts.csv")) {
+        eprintln!("skipped: no mkfifo here");
+        return;
+    }
+    let o = validate(&ds);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("E0002") && text(&o).contains("not a regular file"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        std::fs::read(ds.join("facilities.csv")).unwrap(),
+        before,
+        "no input byte changes"
+    );
+
+    // A FIFO as the scenario file: refused at once, nothing planned.
+    let fifo = ds.parent().unwrap().join("scenario.toml");
+    assert!(mkfifo(&fifo));
+    let out = ds.parent().unwrap().join("out");
+    let child = matome()
+        .args([
+            "plan",
+            "datasets/tiny",
+            "--models",
+            "models",
+            "--quiet",
+            "--scenario",
+        ])
+        .arg(&fifo)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let o = finish(child, Duration::from_secs(20), "plan with a FIFO scenario");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_folder_where_a_file_should_be_is_named() {
+    let (_d, ds) = tiny_copy();
+    std::fs::remove_file(ds.join("service_lines.csv")).unwrap();
+    std::fs::create_dir(ds.join("service_lines.csv")).unwrap();
+    let o = validate(&ds);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("service_lines.csv") && text(&o).contains("is a folder"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_symlink_out_of_the_dataset_is_read_with_a_warning() {
+    let (d, ds) = tiny_copy();
+    let outside = d.path().join("shared-contracts.csv");
+    std::fs::rename(ds.join("contracts.csv"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, ds.join("contracts.csv")).unwrap();
+    let o = validate(&ds);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("W0010") && text(&o).contains("shared-contracts.csv"),
+        "{}",
+        text(&o)
+    );
+    // A link inside the folder is no concern.
+    std::fs::remove_file(ds.join("contracts.csv")).unwrap();
+    std::fs::rename(&outside, ds.join("contracts-2026.csv")).unwrap();
+    std::os::unix::fs::symlink("contracts-2026.csv", ds.join("contracts.csv")).unwrap();
+    let o = validate(&ds);
+    assert!(
+        o.status.success() && !text(&o).contains("W0010"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_made_is_named_and_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    for out in [blocker.join("out"), blocker.clone()] {
+        let o = matome()
+            .args([
+                "plan",
+                "datasets/tiny",
+                "--models",
+                "models",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("a-file"), "{}", text(&o));
+        assert!(!text(&o).contains("panicked"), "{}", text(&o));
+    }
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the blocking file remains: {left:?}");
+}
+
+#[test]
+fn an_interrupt_during_a_plan_leaves_no_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // rel_gap 0: the solve does not stop early on a near-optimal plan.
+    let base = std::fs::read_to_string(repo().join("models/scenarios/baseline.toml")).unwrap();
+    let scenario = dir.path().join("slow.toml");
+    std::fs::write(&scenario, base.replace("rel_gap = 0.005", "rel_gap = 0.0")).unwrap();
+    let child = matome()
+        .args([
+            "plan",
+            "datasets/setagaya-sample",
+            "--models",
+            "models",
+            "--quiet",
+            "--time-limit",
+            "30",
+        ])
+        .arg("--scenario")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Reading and validating the sample takes well under this; the solve then runs
+    // towards its 30 s limit when the interrupt comes.
+    std::thread::sleep(Duration::from_secs(3));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !killed {
+        eprintln!("skipped: no kill command");
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
+        return;
+    }
+    let o = finish(child, Duration::from_secs(20), "an interrupted plan");
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(!out.exists(), "an interrupted plan left {}", out.display());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["slow.toml"], "no temporary folder either");
+}

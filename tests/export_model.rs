@@ -57,18 +57,32 @@ fn rows(path: &Path) -> Vec<csv::StringRecord> {
     r.records().map(|x| x.unwrap()).collect()
 }
 
+/// The index of column `name` in the header of `path`.
+fn column(path: &Path, name: &str) -> usize {
+    let t = std::fs::read_to_string(path).unwrap();
+    let mut r = csv::Reader::from_reader(t.trim_start_matches('\u{FEFF}').as_bytes());
+    r.headers().unwrap().iter().position(|h| h == name).unwrap()
+}
+
 /// matome's plan as column values of the exported model (baseline: a unit is a
 /// facility, a hub a facility): y_hub = 1 for each bundle, x_facility_hub = 1 for
 /// each bundled facility.
 fn plan_point(out: &Path) -> Vec<(String, f64)> {
-    let hub_of: std::collections::HashMap<String, String> = rows(&out.join("bundles.csv"))
+    let bundles = out.join("bundles.csv");
+    let (id, hub) = (column(&bundles, "bundle_id"), column(&bundles, "hub_id"));
+    let hub_of: std::collections::HashMap<String, String> = rows(&bundles)
         .iter()
-        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .map(|r| (r[id].to_string(), r[hub].to_string()))
         .collect();
     let mut point: Vec<(String, f64)> = hub_of.values().map(|h| (format!("y_{h}"), 1.0)).collect();
-    for r in rows(&out.join("assignments.csv")) {
-        if let Some(hub) = hub_of.get(&r[7]) {
-            let x = (format!("x_{}_{hub}", &r[1]), 1.0);
+    let assignments = out.join("assignments.csv");
+    let (fac, new) = (
+        column(&assignments, "facility_id"),
+        column(&assignments, "new_contract"),
+    );
+    for r in rows(&assignments) {
+        if let Some(hub) = hub_of.get(&r[new]) {
+            let x = (format!("x_{}_{hub}", &r[fac]), 1.0);
             if !point.contains(&x) {
                 point.push(x);
             }

@@ -82,7 +82,11 @@ pub fn apply_overrides(
     time_limit: Option<f64>,
     seed: Option<u64>,
     threads: Option<usize>,
+    work_limit: Option<u64>,
 ) -> Result<(), ScenarioError> {
+    if work_limit.is_some() {
+        s.solver.work_limit = work_limit;
+    }
     if let Some(t) = time_limit {
         s.solver.time_limit_s = t;
     }
@@ -93,7 +97,11 @@ pub fn apply_overrides(
         s.solver.threads = t;
     }
     s.validate(Path::new("command line"))?;
-    s.solver.threads = at_most_cores("solver.threads", s.solver.threads);
+    // A run stopped by work repeats for its seed and thread count anywhere: keep the
+    // thread count asked for.
+    if s.solver.work_limit.is_none() {
+        s.solver.threads = at_most_cores("solver.threads", s.solver.threads);
+    }
     Ok(())
 }
 

@@ -45,6 +45,12 @@ pub struct PlanArgs {
     /// Solver threads (overrides solver.threads).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Stop after N engine steps instead of by the clock (overrides solver.work_limit):
+    /// the same seed and --threads then give byte-identical files on any machine under
+    /// any load (summary.json then leaves its timings out). About 20,000 steps are a
+    /// nominal second.
+    #[arg(long, value_name = "N")]
+    pub work_limit: Option<u64>,
     /// An earlier plan's folder to continue from: its bundles keep their ids where they
     /// keep their hub; the scenario's [replan] keys lock bundles (lock = ["B03"]) and
     /// count a yearly cost per facility moved (change_cost_jpy); changes.csv lists every
@@ -72,7 +78,13 @@ pub fn run(args: PlanArgs) -> ExitCode {
 fn run_inner(args: &PlanArgs) -> anyhow::Result<()> {
     let models = resolve_models_dir(args.models.as_deref());
     let mut scenario = load_scenario(args.scenario.as_deref(), models.as_deref())?;
-    apply_overrides(&mut scenario, args.time_limit, args.seed, args.threads)?;
+    apply_overrides(
+        &mut scenario,
+        args.time_limit,
+        args.seed,
+        args.threads,
+        args.work_limit,
+    )?;
     let out = args
         .out
         .clone()

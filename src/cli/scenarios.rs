@@ -57,7 +57,7 @@ fn run_inner(args: &ScenariosArgs) -> anyhow::Result<()> {
     let models = resolve_models_dir(args.models.as_deref());
     let mut sweep = Sweep::load(&args.sweep).map_err(whole)?;
     for s in &mut sweep.scenarios {
-        apply_overrides(s, args.time_limit, None, None).map_err(whole)?;
+        apply_overrides(s, args.time_limit, None, None, None).map_err(whole)?;
     }
     let out = args
         .out

@@ -199,7 +199,10 @@ pub fn plan_from<'a>(
     };
     let built =
         problem::build_continuing(inputs.ward, scenario, inputs.staff, continuity.as_ref())?;
-    let stop = Stop::after(Duration::from_secs_f64(scenario.solver.time_limit_s));
+    let stop = match scenario.solver.work_limit {
+        Some(steps) => Stop::work(steps),
+        None => Stop::after(Duration::from_secs_f64(scenario.solver.time_limit_s)),
+    };
     let params = SolveParams {
         rel_gap: scenario.solver.rel_gap,
         seed: scenario.solver.seed,

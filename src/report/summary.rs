@@ -97,6 +97,11 @@ pub fn value(plan: &Plan) -> serde_json::Value {
         v["phase"] = super::phase::json(plan, ph);
         v["timing"]["phase_mip_seconds"] = json!(r(ph.solver.seconds, 3));
     }
+    // A run stopped by work (`solver.work_limit`) writes byte-identical files for its
+    // seed and thread count: wall-clock times are left out.
+    if let Some(steps) = plan.scenario.solver.work_limit {
+        v["timing"] = json!({ "stopped_after_engine_steps": steps });
+    }
     v
 }
 

@@ -207,6 +207,9 @@ pub struct SolverSettings {
     pub seed: u64,
     /// Threads of the engine (and HiGHS).
     pub threads: usize,
+    /// Stop after this many engine steps instead of by the clock: the same seed and
+    /// thread count then give byte-identical files on any machine under any load.
+    pub work_limit: Option<u64>,
 }
 
 impl Default for SolverSettings {
@@ -217,6 +220,7 @@ impl Default for SolverSettings {
             rel_gap: 0.005,
             seed: 1,
             threads: 2,
+            work_limit: None,
         }
     }
 }
@@ -553,6 +557,16 @@ impl Scenario {
             return bad(
                 "costs.vendor_base_km",
                 format!("{} must be a distance from 0 to 200 km", c.vendor_base_km),
+            );
+        }
+        if self
+            .solver
+            .work_limit
+            .is_some_and(|w| !(1..=1_000_000_000_000).contains(&w))
+        {
+            return bad(
+                "solver.work_limit",
+                "must be a whole number of engine steps from 1 to 10^12".into(),
             );
         }
         let s = &self.solver;

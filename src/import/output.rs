@@ -8,6 +8,7 @@ use super::report::render;
 use super::starter::{Starter, ESTIMATE};
 use super::Import;
 use crate::diag::{codes, Diagnostic};
+use crate::io::write::{num, table};
 use crate::io::{write_folder_atomic, WriteError};
 use crate::model::Operator;
 use crate::text::inert;
@@ -32,19 +33,6 @@ pub struct WriteOptions<'a> {
 pub struct Written {
     /// Diagnostics of the written dataset (warnings only: errors stop the write).
     pub diagnostics: Vec<Diagnostic>,
-}
-
-fn num(x: f64) -> String {
-    format!("{x}")
-}
-
-fn csv_file(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
-    let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
-    w.write_record(header).map_err(io::Error::other)?;
-    for r in rows {
-        w.write_record(&r).map_err(io::Error::other)?;
-    }
-    w.flush()
 }
 
 fn write_tables(import: &Import, starter: Option<&Starter>, fy: i32, dir: &Path) -> io::Result<()> {
@@ -72,7 +60,7 @@ fn write_tables(import: &Import, starter: Option<&Starter>, fy: i32, dir: &Path)
             ]
         })
         .collect();
-    csv_file(
+    table(
         &dir.join(crate::io::FACILITIES),
         &[
             "facility_id",
@@ -112,7 +100,7 @@ fn write_tables(import: &Import, starter: Option<&Starter>, fy: i32, dir: &Path)
             ]
         })
         .collect();
-    csv_file(
+    table(
         &dir.join(crate::io::LINES),
         &[
             "line_id",
@@ -144,7 +132,7 @@ fn write_tables(import: &Import, starter: Option<&Starter>, fy: i32, dir: &Path)
             ]
         })
         .collect();
-    csv_file(
+    table(
         &dir.join(crate::io::CONTRACTS),
         &[
             "contract_id",

@@ -8,7 +8,7 @@ pub mod decode;
 pub mod table;
 pub(crate) mod trades;
 pub mod values;
-mod write;
+pub(crate) mod write;
 pub mod xlsx;
 
 pub use dataset::{

@@ -7,11 +7,13 @@ use crate::model::{Dataset, Operator, Procurement};
 use std::io;
 use std::path::{Path, PathBuf};
 
-fn num(x: f64) -> String {
+/// A number as the dataset files write it (shortest form that reads back the same).
+pub(crate) fn num(x: f64) -> String {
     format!("{x}")
 }
 
-fn table(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
+/// Writes one CSV file: the header, then the rows.
+pub(crate) fn table(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
     let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
     w.write_record(header).map_err(io::Error::other)?;
     for r in rows {

@@ -135,8 +135,8 @@ fn japanese_workbook(path: &Path) {
     wb.save(path).unwrap();
 }
 
-#[test]
-fn five_workbooks_read_as_the_csv_dataset() {
+/// The tiny dataset as five .xlsx files, one per table, in a new folder.
+fn five_workbooks() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for t in TABLES {
         let mut wb = Workbook::new();
@@ -149,6 +149,12 @@ fn five_workbooks_read_as_the_csv_dataset() {
         );
         wb.save(dir.path().join(format!("{t}.xlsx"))).unwrap();
     }
+    dir
+}
+
+#[test]
+fn five_workbooks_read_as_the_csv_dataset() {
+    let dir = five_workbooks();
     same_dataset(dir.path());
 }
 
@@ -343,18 +349,7 @@ fn to_1904(path: &Path) {
 
 #[test]
 fn a_workbook_in_the_1904_date_system_reads_its_dates_as_excel_shows_them() {
-    let dir = tempfile::tempdir().unwrap();
-    for t in TABLES {
-        let mut wb = Workbook::new();
-        sheet(
-            &mut wb,
-            "Sheet1",
-            &rows_of(&format!("{t}.csv")),
-            false,
-            None,
-        );
-        wb.save(dir.path().join(format!("{t}.xlsx"))).unwrap();
-    }
+    let dir = five_workbooks();
     to_1904(&dir.path().join("contracts.xlsx"));
     let o = read_dataset(dir.path());
     let c01 = o

@@ -275,7 +275,10 @@ pub fn plan_market(
             }
         })
         .collect();
-    let (before, after) = in_ward_share(ward, &m, built, scenario.vendors.subcontract_in_ward);
+    let keep = scenario.vendors.subcontract_in_ward;
+    let (before, after) = in_ward_share(ward, &m, &|l| {
+        keep || !matches!(built.fates[l], LineFate::Unit(_))
+    });
     PlanMarket {
         derived: m.derived,
         fewest_bidders: per.iter().map(|b| b.fewest).min(),
@@ -288,29 +291,16 @@ pub fn plan_market(
 /// Today's share of contracted line value held by in-ward firms (the status quo row
 /// of a sweep); `None` when unknown.
 pub fn in_ward_share_today(ward: &Ward) -> Option<f64> {
-    let m = Market::of(ward);
-    if m.firms.iter().all(|f| f.in_ward.is_none()) {
-        return None;
-    }
-    let (mut total, mut local) = (0.0, 0.0);
-    for line in ward.lines() {
-        let Some(c) = line.contract else { continue };
-        let v = line.annual_cost.0 as f64;
-        total += v;
-        if m.contract_firm[c].is_some_and(|f| m.firms[f].in_ward == Some(true)) {
-            local += v;
-        }
-    }
-    (total > 0.0).then(|| local / total)
+    in_ward_share(ward, &Market::of(ward), &|_| true).0
 }
 
-/// Shares of today's contracted line value held by in-ward firms, before and after.
-/// `None` when no firm's location is known (derived firms).
+/// Shares of today's contracted line value held by in-ward firms, before and after;
+/// after counts the in-ward lines for which `stays_local` holds (left as is, or kept
+/// as subcontracts). `None` when no firm's location is known (derived firms).
 fn in_ward_share(
     ward: &Ward,
     m: &Market,
-    built: &Built,
-    keep_subcontracts: bool,
+    stays_local: &dyn Fn(usize) -> bool,
 ) -> (Option<f64>, Option<f64>) {
     if m.firms.iter().all(|f| f.in_ward.is_none()) {
         return (None, None);
@@ -325,8 +315,7 @@ fn in_ward_share(
             continue;
         }
         before += v;
-        let bundled = matches!(built.fates[l], LineFate::Unit(_));
-        if !bundled || keep_subcontracts {
+        if stays_local(l) {
             after += v;
         }
     }

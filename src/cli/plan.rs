@@ -212,6 +212,12 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         sv.mode,
         fixed(plan.total_seconds, 1)
     );
+    if sv.abandoned_calls > 0 {
+        println!(
+            "  solver calls     {} left behind at their deadline (HiGHS did not return); the plan is the best checked one found without them",
+            sv.abandoned_calls
+        );
+    }
     if let Some(ph) = &plan.phase {
         let last = ph.ledger.last().expect("a ledger has rows");
         let starts: Vec<String> = ph

@@ -48,6 +48,8 @@ pub struct SolverOutcome {
     pub mode: &'static str,
     /// Solver wall time, seconds.
     pub seconds: f64,
+    /// HiGHS calls abandoned at their deadline (a solver that did not return in time).
+    pub abandoned_calls: usize,
 }
 
 impl SolverOutcome {
@@ -277,6 +279,7 @@ pub fn plan_from<'a>(
         },
         mode: report.mode.name(),
         seconds: report.seconds,
+        abandoned_calls: report.abandoned_calls,
     };
     let realignment = match earlier {
         Some(e) => {

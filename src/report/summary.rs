@@ -84,6 +84,7 @@ pub fn value(plan: &Plan) -> serde_json::Value {
             "status": s.status,
             "mode": s.mode,
             "checked": true,
+            "solver_calls_abandoned_at_deadline": s.abandoned_calls,
         },
         "timing": {
             "solve_seconds": r(s.seconds, 3),

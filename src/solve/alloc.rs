@@ -6,18 +6,22 @@
 //! own-unit rule stay hard rows.
 
 use super::cand::Candidates;
+use super::guard::Watch;
 use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::{HubCount, Solution};
 use super::state::State;
 use std::time::Instant;
 
 /// Reassigns every unit of `st` among its open hubs by the MIP. Returns the new plan when
-/// HiGHS found one (it is never worse than `st`, which is the warm start).
+/// HiGHS found one (it is never worse than `st`, which is the warm start). The MIP
+/// may take until `deadline`, and is abandoned past the run's end (see
+/// [`guard`](super::guard)).
 pub fn gap_step<'a>(
     st: &State<'a>,
     cand: &Candidates,
     g: usize,
     deadline: Instant,
+    watch: &Watch,
     seed: u64,
 ) -> Option<State<'a>> {
     let p = st.p;
@@ -40,6 +44,7 @@ pub fn gap_step<'a>(
         seed,
         node_limit: Some(2_000),
         relax: false,
+        watch: watch.clone(),
     };
     let r = solve_sub(p, &sub, Some(&start), &opts).ok()?;
     match r.status {

@@ -7,6 +7,7 @@
 //! With a work limit and no deadline no end ever consults the wall clock: deadlines are
 //! distant, every iteration limit comes from the steps, and the run repeats exactly.
 
+use super::guard::Watch;
 use super::problem::Problem;
 use super::schedule::{Schedule, STEPS_PER_SECOND};
 use super::{Mode, Stop};
@@ -49,11 +50,15 @@ pub struct Budget {
     work: Option<(Schedule, u64)>,
     /// Steps charged so far.
     spent: AtomicU64,
+    /// The whole run's guard: its end (a part may have an earlier one of its own) and
+    /// its count of solver calls left behind.
+    watch: Watch,
 }
 
 impl Budget {
-    /// The limits of a run that started at `t0`.
-    pub fn new(p: &Problem, stop: &Stop, mode: Mode, t0: Instant) -> Budget {
+    /// The limits of a run that started at `t0`, guarded by `watch` (its own, or that
+    /// of the run it is a part of).
+    pub fn new(p: &Problem, stop: &Stop, mode: Mode, t0: Instant, watch: Watch) -> Budget {
         let time = stop
             .time_limit
             .map(|t| Schedule::new(p, t.as_secs_f64(), mode));
@@ -65,7 +70,14 @@ impl Budget {
             time,
             work,
             spent: AtomicU64::new(0),
+            watch,
         }
+    }
+
+    /// The whole run's guard: no solver call may hold the run past its end (see
+    /// [`guard`](super::guard)).
+    pub fn watch(&self) -> &Watch {
+        &self.watch
     }
 
     /// The schedule decisions are taken from: the time limit's when there is one

@@ -5,6 +5,7 @@
 //! stays valid.
 
 use super::bound::{Bound, BoundSource};
+use super::guard::Watch;
 use super::pipeline::{finish, solve_one};
 use super::problem::{Arcs, HubCount, Problem, Solution};
 use super::queue::run_queue;
@@ -120,6 +121,7 @@ pub fn solve_parts(
     params: &SolveParams,
     parts: Vec<Part>,
     t0: Instant,
+    watch: &Watch,
 ) -> Result<SolveReport, SolveError> {
     let weight = |units: &[usize]| -> usize {
         match &problem.arcs {
@@ -183,7 +185,7 @@ pub fn solve_parts(
             threads: if threads > 1 { 1 } else { params.threads },
             ..params.clone()
         };
-        let rep = solve_one(&sub, part_stop, &prm, Instant::now());
+        let rep = solve_one(&sub, part_stop, &prm, Instant::now(), watch);
         plan.lock()
             .unwrap_or_else(|e| e.into_inner())
             .ends

@@ -7,6 +7,7 @@
 
 use super::alternatives::alternatives;
 use super::cand::Candidates;
+use super::guard::Watch;
 use super::mip::{solve_sub, MipOptions, MipStatus, Sub};
 use super::problem::HubCount;
 use super::state::{improves, State, NONE};
@@ -41,6 +42,8 @@ pub struct LnsParams {
     pub sub_time_limit: f64,
     /// Stop after this many rounds (a work limit, for reproducible runs and benches).
     pub max_rounds: u64,
+    /// The run's guard, which counts the sub-MIPs left behind.
+    pub watch: Watch,
 }
 
 struct Hood {
@@ -226,6 +229,7 @@ pub fn lns(
             seed: lp.seed,
             node_limit: Some(lp.node_limit),
             relax: false,
+            watch: lp.watch.clone(),
         };
         solved += hoods.len();
         let results: Vec<Option<(f64, Vec<u32>)>> = pool.install(|| {

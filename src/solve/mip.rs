@@ -4,6 +4,7 @@
 //! mode (all units, all arcs), the LNS repair (a few clusters) and the LP bound.
 
 use super::cand::Candidates;
+use super::guard::{self, GuardError, Outcome, Watch};
 use super::problem::{HubCount, Problem};
 use super::state::State;
 use highs::{HighsModelStatus, HighsSolutionStatus, HighsStatus, RowProblem, Sense};
@@ -21,15 +22,15 @@ pub enum MipError {
     /// HiGHS did not accept the warm start.
     #[error("HiGHS rejected the warm start: {0:?}")]
     WarmStart(HighsStatus),
-    /// The solve call itself failed.
-    #[error("HiGHS failed: {0:?}")]
-    Solve(HighsStatus),
     /// HiGHS ended with a status the engine does not expect.
     #[error("HiGHS ended with status {0:?}")]
     Status(HighsModelStatus),
     /// A unit of the sub-problem has no arc.
     #[error("unit {0} of the sub-problem has no arc")]
     NoArcs(usize),
+    /// The call could not be run under its deadline guard.
+    #[error(transparent)]
+    Guard(#[from] GuardError),
 }
 
 /// A restriction of the problem: local unit i is `units[i]`, local hub j is `hubs[j]`,
@@ -124,6 +125,11 @@ pub struct MipOptions {
     pub node_limit: Option<i64>,
     /// Solve the LP relaxation instead.
     pub relax: bool,
+    /// The run's guard: a call still running [`GRACE`] after the sooner of its own
+    /// limit and the run's end is abandoned, and counted there.
+    ///
+    /// [`GRACE`]: super::guard::GRACE
+    pub watch: Watch,
 }
 
 /// How a MIP ended.
@@ -137,6 +143,9 @@ pub enum MipStatus {
     Infeasible,
     /// Stopped by a limit without any solution.
     NoSolution,
+    /// HiGHS had not returned at its deadline and was left behind (see
+    /// [`guard`](super::guard)): no solution, no bound.
+    Abandoned,
 }
 
 /// What a MIP found.
@@ -331,17 +340,27 @@ pub fn solve_sub(
             .try_set_solution(Some(&cols), None, None, None)
             .map_err(MipError::WarmStart)?;
     }
-    let solved = model.try_solve().map_err(MipError::Solve)?;
-    let status = solved.status();
-    let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
-    let mut bound = if integer {
-        solved
-            .double_info_value(c"mip_dual_bound")
-            .unwrap_or(f64::NEG_INFINITY)
-    } else {
-        f64::NEG_INFINITY
+    let raw = match guard::solve(
+        model,
+        guard::deadline_in(opt.time_limit),
+        &opt.watch,
+        move |s| Raw::read(s, integer),
+    )
+    .map_err(MipError::Guard)?
+    {
+        Outcome::Done(raw) => raw,
+        Outcome::Abandoned => {
+            return Ok(MipResult {
+                status: MipStatus::Abandoned,
+                objective: f64::INFINITY,
+                bound: f64::NEG_INFINITY,
+                assign: None,
+            })
+        }
     };
-    let st = match status {
+    let has_solution = raw.primal == HighsSolutionStatus::Feasible;
+    let mut bound = raw.dual_bound;
+    let st = match raw.status {
         HighsModelStatus::Optimal => MipStatus::Optimal,
         HighsModelStatus::Infeasible => {
             return Ok(MipResult {
@@ -369,30 +388,28 @@ pub fn solve_sub(
     if !integer {
         // Only an optimal LP value is a bound.
         bound = if st == MipStatus::Optimal {
-            solved.objective_value()
+            raw.objective
         } else {
             f64::NEG_INFINITY
         };
         return Ok(MipResult {
             status: st,
-            objective: solved.objective_value(),
+            objective: raw.objective,
             bound,
             assign: None,
         });
     }
     if !bound.is_finite() && st == MipStatus::Optimal {
-        bound = solved.objective_value();
+        bound = raw.objective;
     }
-    if !has_solution {
+    let Some(cols) = raw.columns.filter(|_| has_solution) else {
         return Ok(MipResult {
             status: st,
             objective: f64::INFINITY,
             bound,
             assign: None,
         });
-    }
-    let sol = solved.get_solution();
-    let cols = sol.columns();
+    };
     let mut assign = Vec::with_capacity(sub.units.len());
     for (i, arcs) in sub.arcs.iter().enumerate() {
         let k = (0..arcs.len())
@@ -402,10 +419,40 @@ pub fn solve_sub(
     }
     Ok(MipResult {
         status: st,
-        objective: solved.objective_value(),
+        objective: raw.objective,
         bound,
         assign: Some(assign),
     })
+}
+
+/// What a solve leaves, read on the solving thread (HiGHS's solved model stays there).
+struct Raw {
+    status: HighsModelStatus,
+    primal: HighsSolutionStatus,
+    objective: f64,
+    /// HiGHS's MIP dual bound (minus infinity for an LP or when it has none).
+    dual_bound: f64,
+    /// The column values, when HiGHS has a feasible point.
+    columns: Option<Vec<f64>>,
+}
+
+impl Raw {
+    fn read(s: &highs::SolvedModel, integer: bool) -> Raw {
+        let primal = s.primal_solution_status();
+        Raw {
+            status: s.status(),
+            primal,
+            objective: s.objective_value(),
+            dual_bound: if integer {
+                s.double_info_value(c"mip_dual_bound")
+                    .unwrap_or(f64::NEG_INFINITY)
+            } else {
+                f64::NEG_INFINITY
+            },
+            columns: (integer && primal == HighsSolutionStatus::Feasible)
+                .then(|| s.get_solution().columns().to_vec()),
+        }
+    }
 }
 
 /// The fewest hubs that can hold the units' load in every dimension, from the

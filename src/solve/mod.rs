@@ -11,7 +11,8 @@
 //! [`budget`] turns it into phase ends, [`bound`] the reported bound and the gap. The
 //! search works on [`state::State`], which owns its feasibility tests; [`check`] only
 //! verifies the returned plan. Operators: [`local`], [`vns`], [`lns`], [`ils`],
-//! [`alloc`] (the GAP step), [`lagr`] (the bound), over [`mip`] (HiGHS).
+//! [`alloc`] (the GAP step), [`lagr`] (the bound), over [`mip`] (HiGHS), whose every
+//! call [`guard`] ends by its deadline.
 
 pub mod alloc;
 pub mod alternatives;
@@ -23,6 +24,7 @@ pub mod construct;
 pub mod decompose;
 pub mod diagnose;
 pub mod export;
+pub mod guard;
 pub mod ils;
 pub mod lagr;
 pub mod lns;
@@ -190,6 +192,9 @@ pub struct SolveReport {
     pub seconds: f64,
     /// Where the lower bound comes from (displays as "HiGHS MIP dual bound", ...).
     pub bound_source: BoundSource,
+    /// HiGHS calls left behind at their deadline ([`guard`]); the plan and the bound
+    /// come from what the run held without them.
+    pub abandoned_calls: usize,
 }
 
 impl SolveReport {
@@ -296,8 +301,11 @@ pub fn solve(
     if !diagnosis.findings.is_empty() {
         return Err(SolveError::Infeasible(diagnosis));
     }
-    if let Some(parts) = decompose::components(problem) {
-        return decompose::solve_parts(problem, stop, params, parts, t0);
-    }
-    pipeline::solve_one(problem, stop, params, t0)
+    let watch = guard::Watch::new(stop.time_limit.and_then(|t| t0.checked_add(t)));
+    let mut report = match decompose::components(problem) {
+        Some(parts) => decompose::solve_parts(problem, stop, params, parts, t0, &watch),
+        None => pipeline::solve_one(problem, stop, params, t0, &watch),
+    }?;
+    report.abandoned_calls = watch.left_behind();
+    Ok(report)
 }

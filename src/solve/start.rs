@@ -5,6 +5,7 @@
 use super::alloc::gap_step;
 use super::cand::Candidates;
 use super::construct::{construct, from_hubs, from_lagrangian, reassign};
+use super::guard::Watch;
 use super::lagr::LagrOutcome;
 use super::local::local_search;
 use super::problem::Problem;
@@ -18,7 +19,7 @@ const SETTLE_ROUNDS: usize = 10;
 
 /// Local search, then the location–allocation loop: re-centred hubs (local search) and
 /// a fresh allocation (regret greedy, else the exact GAP step), until neither pays.
-pub fn settle(st: &mut State, cand: &Candidates, deadline: Instant, seed: u64) {
+pub fn settle(st: &mut State, cand: &Candidates, deadline: Instant, watch: &Watch, seed: u64) {
     local_search(st, cand, deadline);
     let better =
         |ns: &Option<State>, st: &State| ns.as_ref().is_some_and(|ns| improves(ns.cost, st.cost));
@@ -31,7 +32,7 @@ pub fn settle(st: &mut State, cand: &Candidates, deadline: Instant, seed: u64) {
             local_search(ns, cand, deadline);
         }
         if !better(&ns, st) {
-            ns = gap_step(st, cand, 4, deadline, seed);
+            ns = gap_step(st, cand, 4, deadline, watch, seed);
             if let Some(ns) = ns.as_mut() {
                 local_search(ns, cand, deadline);
             }
@@ -52,6 +53,7 @@ pub fn starts<'a>(
     seed: u64,
     attempts: std::ops::Range<u64>,
     deadline: Instant,
+    watch: &Watch,
 ) -> Option<State<'a>> {
     let mut best: Option<State> = None;
     for attempt in attempts {
@@ -62,7 +64,7 @@ pub fn starts<'a>(
         let Some(mut st) = construct(problem, cand, &mut rng) else {
             continue;
         };
-        settle(&mut st, cand, deadline, seed);
+        settle(&mut st, cand, deadline, watch, seed);
         if !st.is_feasible() {
             continue;
         }
@@ -98,6 +100,7 @@ pub fn lagrangian_starts<'a>(
     lag: &LagrOutcome,
     half: Instant,
     until: Instant,
+    watch: &Watch,
     seed: u64,
 ) -> Vec<(f64, State<'a>)> {
     let built = [
@@ -110,7 +113,13 @@ pub fn lagrangian_starts<'a>(
         .enumerate()
         .map(|(i, mut st)| {
             let raw = st.cost;
-            settle(&mut st, cand, if i == 0 { half } else { until }, seed);
+            settle(
+                &mut st,
+                cand,
+                if i == 0 { half } else { until },
+                watch,
+                seed,
+            );
             (raw, st)
         })
         .collect()

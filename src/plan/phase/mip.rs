@@ -13,6 +13,7 @@
 
 use super::{Inputs, Setup};
 use crate::scenario::Scenario;
+use crate::solve::guard::{self, Outcome};
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
@@ -183,28 +184,48 @@ pub(super) fn solve(inputs: Inputs, setup: &Setup, scenario: &Scenario) -> Resul
         .map_err(|_| bad("mip_rel_gap"))?;
     m.try_set_option("random_seed", (scenario.solver.seed % 2_147_483_647) as i32)
         .map_err(|_| bad("random_seed"))?;
-    m.try_set_option("time_limit", scenario.solver.time_limit_s.max(0.01))
+    let limit = scenario.solver.time_limit_s.max(0.01);
+    m.try_set_option("time_limit", limit)
         .map_err(|_| bad("time_limit"))?;
-    let solved = m
-        .try_solve()
-        .map_err(|e| format!("HiGHS failed on the phase MIP: {e:?}"))?;
-    let status = match solved.status() {
+    let read = |s: &highs::SolvedModel| {
+        let feasible = s.primal_solution_status() == HighsSolutionStatus::Feasible;
+        (
+            s.status(),
+            feasible,
+            s.objective_value(),
+            s.double_info_value(c"mip_dual_bound").ok(),
+            feasible.then(|| s.get_solution().columns().to_vec()),
+        )
+    };
+    let (model_status, feasible, value, dual, cols) =
+        match guard::solve(m, guard::deadline_in(limit), &guard::Watch::default(), read)
+            .map_err(|e| format!("HiGHS failed on the phase MIP: {e}"))?
+        {
+            Outcome::Done(r) => r,
+            Outcome::Abandoned => {
+                return Err(format!(
+                    "HiGHS did not return from the phase MIP within its time limit of {limit} s, so it was \
+                     left behind; try another solver.seed, or plan without [phase]"
+                ))
+            }
+        };
+    let status = match model_status {
         HighsModelStatus::Optimal => "optimal",
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit
         | HighsModelStatus::ReachedSolutionLimit
         | HighsModelStatus::ReachedInterrupt
         | HighsModelStatus::ReachedMemoryLimit
-            if solved.primal_solution_status() == HighsSolutionStatus::Feasible =>
+            if feasible =>
         {
             "feasible"
         }
         other => return Err(format!("HiGHS ended the phase MIP with status {other:?}")),
     };
-    let cols = solved.get_solution().columns().to_vec();
-    let objective = constant + solved.objective_value();
-    let bound = match solved.double_info_value(c"mip_dual_bound") {
-        Ok(v) if v.is_finite() => constant + v,
+    let cols = cols.unwrap_or_default();
+    let objective = constant + value;
+    let bound = match dual {
+        Some(v) if v.is_finite() => constant + v,
         _ if status == "optimal" => objective,
         _ => f64::INFINITY,
     };

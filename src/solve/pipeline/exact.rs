@@ -41,6 +41,7 @@ pub fn exact<'p>(
         seed: run.params.seed,
         node_limit,
         relax: false,
+        watch: b.watch().clone(),
     };
     let full = run.full();
     let r = run

@@ -109,6 +109,7 @@ pub fn heuristic<'p>(
             seed: run.params.seed,
             node_limit: None,
             relax: true,
+            watch: b.watch().clone(),
         };
         if let Ok(r) = run.pool.install(|| solve_sub(p, run.full(), None, &opts)) {
             if r.bound.is_finite() {
@@ -133,6 +134,7 @@ fn mip_options(run: &Run, until: Until, rel_gap: f64) -> MipOptions {
         seed: run.params.seed,
         node_limit,
         relax: false,
+        watch: run.budget.watch().clone(),
     }
 }
 
@@ -150,7 +152,7 @@ fn restart<'p>(run: &Run<'p>, st: &mut State<'p>, until: Until, lns_until: Until
         let deadline = b.deadline(until);
         let range = attempt..attempt + 1;
         attempt += 1;
-        let Some(mut ns) = starts(p, &run.cand, run.params.seed, range, deadline) else {
+        let Some(mut ns) = starts(p, &run.cand, run.params.seed, range, deadline, b.watch()) else {
             continue;
         };
         if with_lns {

@@ -10,6 +10,7 @@ use super::bound::{self, Bound, BoundSource};
 use super::budget::{Budget, Until};
 use super::cand::{full_arc_count, Candidates};
 use super::check::check;
+use super::guard::Watch;
 use super::ils::{iterated_lns, IlsStats};
 use super::lagr::{lagrangian_bound, LagrOutcome, LagrRun};
 use super::lns::LnsParams;
@@ -81,6 +82,7 @@ impl<'p> Run<'p> {
     pub fn lns_params(&self, until: Until) -> LnsParams {
         LnsParams {
             max_rounds: self.budget.count_left(until, LNS_ROUND_STEPS),
+            watch: self.budget.watch().clone(),
             ..lns_params(self.p, self.params, self.sub_time())
         }
     }
@@ -121,6 +123,7 @@ impl<'p> Run<'p> {
             max_fails,
             max_evaluations: self.budget.steps_left(until),
             chains,
+            watch: self.budget.watch().clone(),
             ..VnsParams::new(self.params.seed)
         };
         let deadline = self.budget.deadline(until);
@@ -274,12 +277,13 @@ pub fn solve_one(
     stop: Stop,
     params: &SolveParams,
     t0: Instant,
+    watch: &Watch,
 ) -> Result<SolveReport, SolveError> {
     let stop = stop.resolved();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(params.threads.max(1))
         .build()?;
-    let budget = Budget::new(problem, &stop, params.mode, t0);
+    let budget = Budget::new(problem, &stop, params.mode, t0, watch.clone());
     let mode = budget.schedule().mode;
     if problem.units.is_empty() {
         return Ok(SolveReport {
@@ -290,6 +294,7 @@ pub fn solve_one(
             mode,
             seconds: t0.elapsed().as_secs_f64(),
             bound_source: BoundSource::EmptyProblem,
+            abandoned_calls: 0,
         });
     }
     let cand = Candidates::build(problem, heuristic_k(problem));
@@ -346,6 +351,7 @@ fn begin<'p>(run: &Run<'p>) -> (Option<State<'p>>, Early) {
         seed,
         0..attempts,
         b.deadline(starts_until),
+        b.watch(),
     );
     b.charge(attempts * START_STEPS);
     if let Some(st) = &best {
@@ -372,6 +378,7 @@ fn begin<'p>(run: &Run<'p>) -> (Option<State<'p>>, Early) {
         &lag,
         b.deadline(half),
         b.deadline(settle_until),
+        b.watch(),
         seed,
     );
     b.charge(lag_starts.len() as u64 * START_STEPS);
@@ -432,6 +439,7 @@ pub fn lns_params(p: &Problem, params: &SolveParams, sub_time: f64) -> LnsParams
         node_limit: 20_000,
         sub_time_limit: sub_time,
         max_rounds: u64::MAX,
+        watch: Watch::default(),
     }
 }
 
@@ -490,5 +498,6 @@ pub fn finish(
         mode,
         seconds: t0.elapsed().as_secs_f64(),
         bound_source: source,
+        abandoned_calls: 0,
     })
 }

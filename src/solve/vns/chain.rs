@@ -236,7 +236,7 @@ pub fn vns(st: &mut State, cand: &Candidates, vp: &VnsParams, deadline: Instant)
     // run that stopped on its work limit keeps its distant deadline, so that the MIP
     // ends on its node limit (not the clock) and the result repeats.
     let until = deadline.max(Instant::now() + Duration::from_secs_f64(VNS_GAP_FLOOR));
-    if let Some(ns) = gap_step(&best, cand, 4, until, vp.seed) {
+    if let Some(ns) = gap_step(&best, cand, 4, until, &vp.watch, vp.seed) {
         if better(&ns, &best) {
             best = ns;
         }

@@ -11,6 +11,7 @@ mod chain;
 mod moves;
 mod parallel;
 
+use crate::solve::guard::Watch;
 pub use chain::vns;
 pub use parallel::{parallel_vns, ParallelStats};
 
@@ -37,6 +38,9 @@ pub struct VnsParams {
     /// [`parallel_vns`]: chains to run (0: one per thread of the pool). A fixed count
     /// makes the result independent of the thread count.
     pub chains: usize,
+    /// The run's guard: the GAP step's MIP (given a floor of time near the end) is
+    /// abandoned past the run's end (see [`guard`](crate::solve::guard)).
+    pub watch: Watch,
 }
 
 impl VnsParams {
@@ -51,6 +55,7 @@ impl VnsParams {
             stall_factor: 0.5,
             max_fails: 10,
             chains: 0,
+            watch: Watch::default(),
         }
     }
 }

@@ -128,6 +128,8 @@ where
     let model = Movable(model);
     let spawned = std::thread::Builder::new()
         .name("matome-highs".into())
+        // A main thread's stack: HiGHS's presolve and search recurse.
+        .stack_size(8 << 20)
         .spawn(move || {
             let model = model.into_inner();
             slow_down();

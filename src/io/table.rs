@@ -445,7 +445,13 @@ impl Row<'_> {
     pub fn non_negative(&mut self, col: &str) -> Option<f64> {
         match self.parse_number(col) {
             Ok(Some(v)) if v < 0.0 => {
-                let msg = format!("'{}' is {v}, but it cannot be negative", self.label(col));
+                // As typed: 1e308 or 18446744073709551616 printed from the f64 would
+                // be a row of digits the user never wrote.
+                let msg = format!(
+                    "'{}' is {}, but it cannot be negative",
+                    self.label(col),
+                    self.raw(col)
+                );
                 self.report(
                     codes::NEGATIVE_NUMBER,
                     col,
@@ -457,8 +463,9 @@ impl Row<'_> {
             Ok(Some(v)) => match values::ceiling(col) {
                 Some((max, unit)) if v > max => {
                     let msg = format!(
-                        "'{}' is {v}, more than the {max} {unit} it can mean",
-                        self.label(col)
+                        "'{}' is {}, more than the {max} {unit} it can mean",
+                        self.label(col),
+                        self.raw(col)
                     );
                     self.report(
                         codes::NUMBER_TOO_LARGE,
@@ -490,7 +497,11 @@ impl Row<'_> {
     pub fn coordinate(&mut self, col: &str, limit: f64) -> Option<f64> {
         match self.parse_number(col) {
             Ok(Some(v)) if v.abs() > limit => {
-                let msg = format!("'{}' is {v}, outside -{limit}..{limit}", self.label(col));
+                let msg = format!(
+                    "'{}' is {}, outside -{limit}..{limit}",
+                    self.label(col),
+                    self.raw(col)
+                );
                 self.report(
                     codes::LAT_LON_RANGE,
                     col,

@@ -40,6 +40,9 @@ pub enum BuildError {
         "scenario: trade_groups.together names group `{0}`, which no trade of the catalogue has"
     )]
     UnknownGroup(String),
+    /// The dataset has no service line at all.
+    #[error("nothing to bundle: the dataset has no service lines (service_lines.csv has no rows); add the lines to plan")]
+    NoServiceLines,
     /// Every line is pinned or excluded.
     #[error("nothing to bundle: every service line is pinned or excluded by the scenario")]
     NothingToBundle,
@@ -159,6 +162,9 @@ pub fn build_continuing(
 ) -> Result<Built, BuildError> {
     let sets = group_sets(ward.trades(), scenario)?;
     let (units, fates) = units::make_units(ward, scenario, &sets);
+    if ward.lines().is_empty() {
+        return Err(BuildError::NoServiceLines);
+    }
     if units.is_empty() {
         return Err(BuildError::NothingToBundle);
     }

@@ -392,3 +392,55 @@ fn a_non_number_in_bundles_csv_is_named_with_its_column() {
         ],
     );
 }
+
+/// `[phase] end_year_mixing_jpy` is part of the plan's objective; check prices it
+/// too (it once recomputed the objective without it and refused a sound plan), and
+/// still names an objective tampered with.
+#[test]
+fn a_plan_with_end_year_mixing_holds_and_its_objective_is_priced() {
+    let dir = tempfile::tempdir().unwrap();
+    let ds = repo().join("tests/fixtures/phase_tiny");
+    let sc = write_scenario(
+        dir.path(),
+        "mix",
+        "name = \"mix\"\n[phase]\nfirst_year = 2025\nlast_year = 2028\nend_year_mixing_jpy = 200000\n",
+    );
+    let out = dir.path().join("plan");
+    let o = matome(&[
+        "plan",
+        s(&ds),
+        "--scenario",
+        s(&sc),
+        "--out",
+        s(&out),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let checked = |extra: &[&str]| {
+        let mut args = vec!["check", s(&ds), s(&out), "--scenario", s(&sc)];
+        args.extend_from_slice(extra);
+        matome(&args)
+    };
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let obj = v["solver"]["objective_jpy_per_year"].as_f64().unwrap();
+    let o = checked(&[]);
+    assert!(o.status.success(), "{}", text(&o));
+    // The mixing is in it: without the key the same bundles cost less.
+    let plain = write_scenario(
+        dir.path(),
+        "plain",
+        "name = \"mix\"\n[phase]\nfirst_year = 2025\nlast_year = 2028\n",
+    );
+    let o = matome(&["check", s(&ds), s(&out), "--scenario", s(&plain)]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("objective_differs"), "{}", text(&o));
+    tamper(
+        &out,
+        "summary.json",
+        &format!("\"objective_jpy_per_year\": {obj}"),
+        &format!("\"objective_jpy_per_year\": {}", obj + 1000.0),
+    );
+    let o = checked(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}

@@ -29,8 +29,10 @@ fn objective(inputs: Inputs, scenario: &Scenario, placed: &Placed, facts: &[Fact
         units_of[u.facility] += 1;
     }
     let lines = ward.lines();
+    let mixing = mixing_costs(ward, scenario, placed, facts);
     let mut total = 0.0;
     for (u, unit) in placed.units.iter().enumerate() {
+        total += mixing[u];
         placed.unit_bundle[u]?;
         let mut trades: Vec<usize> = unit.lines.iter().map(|&l| lines[l].trade).collect();
         trades.sort_unstable();
@@ -53,6 +55,44 @@ fn objective(inputs: Inputs, scenario: &Scenario, placed: &Placed, facts: &[Fact
     let fixed_cost = staff.bundle_fixed_hours() * yen_h;
     total += fixed_cost * open as f64;
     Some(total)
+}
+
+/// Per unit, what `[phase] end_year_mixing_jpy` adds to the objective: the yen a year
+/// for each year between the unit's contract end and that of its bundle's hub
+/// facility (its unit of the same trade-group set); nothing for a depot hub, a hub
+/// facility without such a unit, or without the key.
+fn mixing_costs(ward: &Ward, scenario: &Scenario, placed: &Placed, facts: &[Facts]) -> Vec<f64> {
+    let n = placed.units.len();
+    let Some(p) = scenario
+        .phase
+        .as_ref()
+        .filter(|p| p.end_year_mixing_jpy > 0.0)
+    else {
+        return vec![0.0; n];
+    };
+    let year: Vec<i32> = placed
+        .units
+        .iter()
+        .map(|u| ward.free_year(p.years(), &u.lines))
+        .collect();
+    (0..n)
+        .map(|u| {
+            let unit = &placed.units[u];
+            let hub_unit =
+                placed.unit_bundle[u]
+                    .and_then(|b| facts[b].hub)
+                    .and_then(|hub| match hub {
+                        Site::Facility(f) => placed
+                            .units
+                            .iter()
+                            .position(|x| x.facility == f && x.set == unit.set),
+                        _ => None,
+                    });
+            hub_unit.map_or(0.0, |h| {
+                p.end_year_mixing_jpy * f64::from((year[u] - year[h]).abs())
+            })
+        })
+        .collect()
 }
 
 /// Staff hours and travel before and after, from the plan's placements: a line the

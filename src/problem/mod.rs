@@ -354,19 +354,9 @@ fn end_years(ward: &Ward, scenario: &Scenario, units: &[UnitInfo]) -> Vec<i32> {
     let Some(p) = &scenario.phase else {
         return vec![0; units.len()];
     };
-    let years = p.years();
-    let (first, after) = (*years.start(), *years.end() + 1);
     units
         .iter()
-        .map(|u| {
-            u.lines
-                .iter()
-                .filter_map(|&l| ward.contract_of(&ward.lines()[l]))
-                .map(|c| c.end.first_fiscal_year_after())
-                .max()
-                .unwrap_or(first)
-                .clamp(first, after)
-        })
+        .map(|u| ward.free_year(p.years(), &u.lines))
         .collect()
 }
 

@@ -256,6 +256,20 @@ impl Ward {
         line.contract.map(|c| &self.contracts[c])
     }
 
+    /// The first fiscal year of `years` in which every contract of `lines` has ended
+    /// (the year after `years` when one runs past it; its first year when none has a
+    /// contract): when a bundle of these lines can start without cutting a contract.
+    pub fn free_year(&self, years: std::ops::RangeInclusive<i32>, lines: &[usize]) -> i32 {
+        let (first, after) = (*years.start(), *years.end() + 1);
+        lines
+            .iter()
+            .filter_map(|&l| self.contract_of(&self.lines[l]))
+            .map(|c| c.end.first_fiscal_year_after())
+            .max()
+            .unwrap_or(first)
+            .clamp(first, after)
+    }
+
     /// Whether the workers of a line travel to its site on each visit.
     pub fn is_visited(&self, line: &Line) -> bool {
         self.trade_of(line).staffing.travels()

@@ -1,7 +1,11 @@
-//! Numbers no register means, typed into a dataset's cells: NaN, ±inf, 1e308 and
-//! beyond, integers past i64 and u64, are refused with the file, the line, the column
-//! and the value as it was typed; subnormals and full-width digits are numbers, and
-//! plan like any other. Each case is the tiny dataset with one cell changed.
+//! Hostile data in a dataset's files, end to end, each case the tiny dataset with one
+//! cell or one file changed:
+//! - numbers no register means (NaN, ±inf, 1e308 and beyond, integers past i64 and
+//!   u64) are refused with the file, the line, the column and the value as it was
+//!   typed; subnormals and full-width digits are numbers, and plan like any other;
+//! - an empty file is refused naming it (E0003, with the header row to write); a
+//!   header without rows is named (W0007) and a plan that needs rows says which are
+//!   missing; nothing panics, and a refused plan writes no folder.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -26,14 +30,20 @@ fn matome(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// A copy of datasets/tiny with cell `field` (0-based) of data row 1 of `file` set
-/// to `value`.
-fn tiny_with(file: &str, field: usize, value: &str) -> tempfile::TempDir {
+/// A copy of datasets/tiny in a temporary folder.
+fn tiny_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir(repo().join("datasets/tiny")).unwrap() {
         let e = e.unwrap();
         std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
     }
+    dir
+}
+
+/// A copy of datasets/tiny with cell `field` (0-based) of data row 1 of `file` set
+/// to `value`.
+fn tiny_with(file: &str, field: usize, value: &str) -> tempfile::TempDir {
+    let dir = tiny_copy();
     let path = dir.path().join(file);
     let body = std::fs::read_to_string(&path).unwrap();
     let mut lines: Vec<String> = body.lines().map(str::to_string).collect();
@@ -135,5 +145,87 @@ fn subnormal_numbers_plan_and_check() {
         let v = matome(&["validate", s(dir.path())]);
         assert_eq!(v.status.code(), Some(0), "{column} = {value}\n{}", text(&v));
         plan_assignments(dir.path(), &tmp.path().join(format!("sub-{field}")));
+    }
+}
+
+/// datasets/tiny with `file` replaced by `body`.
+fn tiny_with_file(file: &str, body: &str) -> tempfile::TempDir {
+    let dir = tiny_copy();
+    std::fs::write(dir.path().join(file), body).unwrap();
+    dir
+}
+
+fn header(file: &str) -> String {
+    let body = std::fs::read_to_string(repo().join("datasets/tiny").join(file)).unwrap();
+    format!("{}\n", body.lines().next().unwrap())
+}
+
+const FILES: [&str; 4] = [
+    "facilities.csv",
+    "service_lines.csv",
+    "contracts.csv",
+    "depots.csv",
+];
+
+#[test]
+fn an_empty_file_is_refused_with_the_header_to_write() {
+    for file in FILES {
+        let dir = tiny_with_file(file, "");
+        let o = matome(&["validate", s(dir.path())]);
+        let all = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{file}\n{all}");
+        let line = all
+            .lines()
+            .find(|l| l.contains("E0003") && l.contains(&format!("{file}:1")))
+            .unwrap_or_else(|| panic!("{file}: no E0003\n{all}"));
+        // What to do: the header row itself (its required columns).
+        let head = header(file);
+        let first: Vec<&str> = head.trim().split(',').take(3).collect();
+        assert!(
+            line.contains(&format!("header row: {}", first.join(","))),
+            "{line}"
+        );
+        let out = dir.path().with_extension("out");
+        let p = matome(&["plan", s(dir.path()), "--quiet", "--out", s(&out)]);
+        assert!(!p.status.success(), "{file}\n{}", text(&p));
+        assert!(!text(&p).contains("panicked"), "{}", text(&p));
+        assert!(
+            !out.exists(),
+            "{file}: a refused plan wrote {}",
+            out.display()
+        );
+    }
+}
+
+#[test]
+fn a_header_without_rows_is_named_and_the_plan_says_what_is_missing() {
+    for file in FILES {
+        let dir = tiny_with_file(file, &header(file));
+        let o = matome(&["validate", s(dir.path())]);
+        let all = text(&o);
+        assert!(
+            all.lines().any(|l| l.contains("W0007") && l.contains(file)),
+            "{file}: no W0007\n{all}"
+        );
+        assert!(!all.contains("panicked"), "{all}");
+        let out = dir.path().with_extension("out");
+        let p = matome(&["plan", s(dir.path()), "--quiet", "--out", s(&out)]);
+        let plan = text(&p);
+        assert!(!plan.contains("panicked"), "{plan}");
+        match file {
+            // Depots are optional for the baseline (hubs are facilities).
+            "depots.csv" => assert!(p.status.success(), "{plan}"),
+            "service_lines.csv" => {
+                assert!(!p.status.success(), "{plan}");
+                assert!(plan.contains("no service lines"), "{plan}");
+                assert!(!out.exists());
+            }
+            // Lines that name facilities or contracts no row defines: every one named.
+            _ => {
+                assert_eq!(p.status.code(), Some(1), "{plan}");
+                assert!(plan.contains("nothing was planned"), "{plan}");
+                assert!(!out.exists());
+            }
+        }
     }
 }

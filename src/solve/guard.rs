@@ -9,9 +9,10 @@
 //!    what the run already holds (its best checked plan, its bound) and the thread ends
 //!    unseen, when HiGHS returns or the process exits.
 //!
-//! A call without a deadline (a work-limited run's) runs inline, on the caller's
-//! thread, so it repeats exactly. A run's [`Watch`] holds its end and counts the calls
-//! it left behind, which the run reports.
+//! A work-limited run has no deadline of its own; its end here is a safety net far
+//! beyond any run that works ([`run_end`]), so that a looping HiGHS call cannot hang it
+//! either, and a run that never meets it repeats exactly. A run's [`Watch`] holds its
+//! end and counts the calls it left behind, which the run reports.
 
 use highs::{HighsStatus, Model, SolvedModel};
 use highs_sys::{
@@ -81,6 +82,32 @@ pub enum Outcome<T> {
     Done(T),
     /// HiGHS had not returned at the deadline plus [`GRACE`].
     Abandoned,
+}
+
+/// A work-limited run's end: [`WORK_SAFETY_FACTOR`] times its nominal seconds (the
+/// steps at [`STEPS_PER_SECOND`]), and at least [`WORK_SAFETY_FLOOR`] after its start.
+///
+/// [`STEPS_PER_SECOND`]: super::schedule::STEPS_PER_SECOND
+pub const WORK_SAFETY_FACTOR: f64 = 30.0;
+
+/// See [`WORK_SAFETY_FACTOR`].
+pub const WORK_SAFETY_FLOOR: Duration = Duration::from_secs(600);
+
+/// The end of a run that started at `t0`: its time limit's, else the safety net of a
+/// work-limited run (see [`WORK_SAFETY_FACTOR`]); none for a run without either (or
+/// an end past what the clock can hold).
+pub fn run_end(t0: Instant, time_limit: Option<Duration>, work: Option<u64>) -> Option<Instant> {
+    let span = match (time_limit, work) {
+        (Some(t), _) => t,
+        (None, Some(w)) => {
+            let nominal = w as f64 / super::schedule::STEPS_PER_SECOND * WORK_SAFETY_FACTOR;
+            Duration::try_from_secs_f64(nominal)
+                .unwrap_or(Duration::MAX)
+                .max(WORK_SAFETY_FLOOR)
+        }
+        (None, None) => return None,
+    };
+    t0.checked_add(span)
 }
 
 /// When a call given `seconds` from now must end (none for an infinite or unreadable
@@ -287,6 +314,29 @@ mod tests {
             Outcome::Abandoned => panic!("the callback should have stopped HiGHS"),
         }
         assert_eq!(watch.left_behind(), 0);
+    }
+
+    #[test]
+    fn a_work_limited_run_ends_far_beyond_its_nominal_seconds() {
+        let t0 = Instant::now();
+        let secs = |e: Option<Instant>| e.map(|e| (e - t0).as_secs_f64());
+        assert_eq!(
+            secs(run_end(t0, Some(Duration::from_secs(8)), None)),
+            Some(8.0)
+        );
+        // A time limit binds even with a work budget.
+        assert_eq!(
+            secs(run_end(t0, Some(Duration::from_secs(8)), Some(1 << 40))),
+            Some(8.0)
+        );
+        // 30,000 steps (1.5 nominal s): the floor.
+        assert_eq!(secs(run_end(t0, None, Some(30_000))), Some(600.0));
+        // 2,000,000 steps (100 nominal s): thirty times that.
+        assert_eq!(secs(run_end(t0, None, Some(2_000_000))), Some(3000.0));
+        assert_eq!(run_end(t0, None, None), None);
+        // Past what an Instant holds: no end rather than an overflow.
+        assert_eq!(run_end(t0, Some(Duration::MAX), None), None);
+        assert!(run_end(t0, None, Some(u64::MAX)).is_none_or(|e| e > t0));
     }
 
     #[test]

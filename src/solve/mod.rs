@@ -301,7 +301,7 @@ pub fn solve(
     if !diagnosis.findings.is_empty() {
         return Err(SolveError::Infeasible(diagnosis));
     }
-    let watch = guard::Watch::new(stop.time_limit.and_then(|t| t0.checked_add(t)));
+    let watch = guard::Watch::new(guard::run_end(t0, stop.time_limit, stop.work));
     let mut report = match decompose::components(problem) {
         Some(parts) => decompose::solve_parts(problem, stop, params, parts, t0, &watch),
         None => pipeline::solve_one(problem, stop, params, t0, &watch),

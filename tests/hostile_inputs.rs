@@ -256,3 +256,102 @@ fn an_interrupt_during_a_plan_leaves_no_output_folder() {
         .collect();
     assert_eq!(left, ["slow.toml"], "no temporary folder either");
 }
+
+/// Whether every user may run `path`: the file and each folder above it have the
+/// "others may execute" bit.
+fn others_can_run(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .all(|p| std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+}
+
+/// `matome ARGS` run by a user that cannot read mode-000 files: the current one when
+/// it is not root, else `nobody` through setpriv. `None` (with the reason printed)
+/// when that cannot be arranged here.
+fn as_unprivileged(cwd: &Path, args: &[&str]) -> Option<Output> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_matome"));
+    let uid = Command::new("id").arg("-u").output().ok()?;
+    let root = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+    let mut c = if !root {
+        Command::new(bin)
+    } else if !Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("skipped: running as root and there is no setpriv to drop to nobody");
+        return None;
+    } else if !others_can_run(bin) {
+        eprintln!(
+            "skipped: running as root and nobody may not run {}",
+            bin.display()
+        );
+        return None;
+    } else {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    };
+    let child = c
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    Some(finish(
+        child,
+        Duration::from_secs(20),
+        "matome on an unreadable file",
+    ))
+}
+
+#[test]
+fn an_unreadable_file_is_named_with_what_to_do_and_nothing_is_planned() {
+    use std::os::unix::fs::PermissionsExt;
+    let (d, ds) = tiny_copy();
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    // Everyone may enter the folders and read every file but facilities.csv.
+    mode(d.path(), 0o777).unwrap();
+    mode(&ds, 0o755).unwrap();
+    for f in std::fs::read_dir(&ds).unwrap() {
+        mode(&f.unwrap().path(), 0o644).unwrap();
+    }
+    let facilities = ds.join("facilities.csv");
+    let before = std::fs::read(&facilities).unwrap();
+    mode(&facilities, 0o000).unwrap();
+    let out = d.path().join("out");
+    let runs: [&[&str]; 2] = [
+        &["validate", "ward"],
+        &["plan", "ward", "--quiet", "--out", out.to_str().unwrap()],
+    ];
+    for args in runs {
+        let Some(o) = as_unprivileged(d.path(), args) else {
+            return;
+        };
+        let all = text(&o);
+        assert!(!o.status.success(), "{args:?}: {all}");
+        assert!(!all.contains("panicked"), "{all}");
+        assert!(
+            all.contains("E0002") && all.contains("facilities.csv"),
+            "the file is named: {all}"
+        );
+        assert!(
+            all.contains("読めません") && all.contains("cannot read the file: permission denied"),
+            "it says the file cannot be read, in Japanese and English: {all}"
+        );
+        assert!(
+            all.contains("読み取り権限") && all.contains("read permission"),
+            "and what to do: {all}"
+        );
+        assert!(!out.exists(), "{args:?} made {}", out.display());
+    }
+    mode(&facilities, 0o644).unwrap();
+    assert_eq!(
+        std::fs::read(&facilities).unwrap(),
+        before,
+        "no input byte changes"
+    );
+}

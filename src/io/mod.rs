@@ -39,6 +39,25 @@ pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// What a diagnostic says of a file `read_regular` could not read, Japanese first:
+/// the message and what to do. A missing read permission (a file copied from a
+/// colleague's share, a mode-000 file) says so and how to give it; any other error
+/// keeps its own reason.
+pub(crate) fn unreadable_words(e: &std::io::Error) -> (String, &'static str) {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        (
+            "読めません（読み取り権限がありません）/ cannot read the file: permission denied".into(),
+            "matome を実行する利用者にこのファイルの読み取り権限を与えるか、読めるコピーに置き換えてください / \
+             give the user running matome read permission on the file, or replace it with a readable copy",
+        )
+    } else {
+        (
+            format!("読めません / cannot read the file: {e}"),
+            "読めるファイルか確かめてください / check that the path is a readable file",
+        )
+    }
+}
+
 /// `read_regular` as UTF-8 text.
 pub fn read_regular_text(path: &Path) -> std::io::Result<String> {
     String::from_utf8(read_regular(path)?)

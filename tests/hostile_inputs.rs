@@ -355,3 +355,178 @@ fn an_unreadable_file_is_named_with_what_to_do_and_nothing_is_planned() {
         "no input byte changes"
     );
 }
+
+/// The bytes one unit of `ulimit -f` stands for in this `sh` (512 in dash and POSIX,
+/// 1024 in bash): a one-unit limit lets `head` write exactly one unit of 2000 bytes.
+fn ulimit_unit(dir: &Path) -> u64 {
+    let f = dir.join("unit-probe");
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1; head -c 2000 /dev/zero > \"$0\"")
+        .arg(&f)
+        .status()
+        .unwrap();
+    let unit = std::fs::metadata(&f).unwrap().len();
+    std::fs::remove_file(&f).unwrap();
+    unit
+}
+
+/// `matome ARGS` where no file may grow past `limit` bytes, as on a disk that fills:
+/// SIGXFSZ is ignored, so a write past the limit fails with EFBIG.
+fn with_file_limit(limit_units: u64, args: &[&str]) -> Output {
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {limit_units}; exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_matome"))
+        .args(args)
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    finish(
+        child,
+        Duration::from_secs(60),
+        "matome under a file-size limit",
+    )
+}
+
+/// Every file of `dir` by name with its bytes.
+fn snapshot(dir: &Path) -> Vec<(std::ffi::OsString, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A limit, in `ulimit -f` units, that the first of `sizes` (in the order written)
+/// passes and a later one does not, so the write fails part-way.
+fn limit_between(sizes: &[u64], unit: u64) -> u64 {
+    let units = sizes[0].div_ceil(unit);
+    assert!(
+        sizes[1..].iter().any(|&s| s > units * unit),
+        "no file after the first is larger than {} bytes: {sizes:?}",
+        units * unit
+    );
+    units
+}
+
+/// A disk that fills while a plan or an import is written: a clear message naming the
+/// file, a failing exit, no new folder, no temporary one, and an existing folder
+/// exactly as it was.
+fn disk_fills(args: &[&str], out_flag_at: usize, order: &[&str], sizes: &[u64], unit: u64) {
+    let first = order[0];
+    // The first file past the limit is the one named.
+    let failing = order
+        .iter()
+        .zip(sizes)
+        .find(|(_, &s)| s > sizes[0].div_ceil(unit) * unit)
+        .map(|(f, _)| *f)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let limit = limit_between(sizes, unit);
+    for existing in [false, true] {
+        let out = dir.path().join(if existing { "old" } else { "new" });
+        if existing {
+            std::fs::create_dir(&out).unwrap();
+            std::fs::write(out.join("mine.txt"), "marker").unwrap();
+            std::fs::write(out.join(first), "an older version").unwrap();
+        }
+        let before = existing.then(|| snapshot(&out));
+        let mut a: Vec<&str> = args.to_vec();
+        a.insert(out_flag_at, out.to_str().unwrap());
+        let o = with_file_limit(limit, &a);
+        let all = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{all}");
+        assert!(!all.contains("panicked"), "{all}");
+        assert!(
+            all.contains("書き込めません")
+                && all.contains(&format!("cannot write {}", out.join(failing).display()))
+                && all.contains("File too large"),
+            "names the file as it would be in place, and why: {all}"
+        );
+        assert!(
+            all.contains("free some space or choose another output folder"),
+            "says what to do: {all}"
+        );
+        assert_eq!(
+            all.matches("File too large").count(),
+            1,
+            "says it once: {all}"
+        );
+        match before {
+            Some(b) => assert_eq!(snapshot(&out), b, "the old folder is unchanged"),
+            None => assert!(!out.exists(), "a half-written {}", out.display()),
+        }
+    }
+    let mut left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["old"], "no temporary folder left");
+}
+
+#[test]
+fn a_disk_that_fills_while_a_plan_is_written_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let o = matome()
+        .args([
+            "plan",
+            "datasets/tiny",
+            "--models",
+            "models",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    // The order report::render writes them in.
+    let order = ["report.html", "plan.xlsx", "report.md", "summary.json"];
+    let sizes: Vec<u64> = order
+        .iter()
+        .map(|f| std::fs::metadata(full.join(f)).unwrap().len())
+        .collect();
+    let args = [
+        "plan",
+        "datasets/tiny",
+        "--models",
+        "models",
+        "--quiet",
+        "--out",
+    ];
+    disk_fills(&args, args.len(), &order, &sizes, ulimit_unit(dir.path()));
+}
+
+#[test]
+fn a_disk_that_fills_while_an_import_is_written_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let list = "tests/fixtures/opendata/newer_facilities.csv";
+    let o = matome()
+        .args(["import", "opendata", list, "--out"])
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let order = ["facilities.csv", "import-report.md"];
+    let sizes: Vec<u64> = order
+        .iter()
+        .map(|f| std::fs::metadata(full.join(f)).unwrap().len())
+        .collect();
+    let args = ["import", "opendata", list, "--force", "--out"];
+    disk_fills(&args, args.len(), &order, &sizes, ulimit_unit(dir.path()));
+}

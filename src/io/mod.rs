@@ -5,6 +5,7 @@
 pub mod columns;
 mod dataset;
 pub mod decode;
+pub mod folder;
 pub mod table;
 pub(crate) mod trades;
 pub mod values;

@@ -1,8 +1,9 @@
 //! What people feed matome that they did not mean to: UTF-16 from Excel's "Unicode
-//! text", a FIFO or a folder where a file should be, a symlink out of the dataset, an
-//! output folder that cannot be made, an interrupt during a plan. Each ends in a clear
-//! message or a correct read, never a hang, a panic or a half-written folder, and no
-//! input byte changes.
+//! text", a FIFO or a folder where a file should be, an unreadable file, a symlink out
+//! of the dataset, an output folder that cannot be made, a disk that fills while a plan
+//! or an import is written, an interrupt during a plan and during its final write, a
+//! stdout closed under a command (`| head`). Each ends in a clear message or a correct
+//! read, never a hang, a panic or a half-written folder, and no input byte changes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -248,7 +249,8 @@ fn an_interrupt_during_a_plan_leaves_no_output_folder() {
         return;
     }
     let o = finish(child, Duration::from_secs(20), "an interrupted plan");
-    assert!(!o.status.success(), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert!(text(&o).contains("interrupted: no output is half-written"));
     assert!(!out.exists(), "an interrupted plan left {}", out.display());
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -529,4 +531,193 @@ fn a_disk_that_fills_while_an_import_is_written_leaves_nothing_half_written() {
         .collect();
     let args = ["import", "opendata", list, "--force", "--out"];
     disk_fills(&args, args.len(), &order, &sizes, ulimit_unit(dir.path()));
+}
+
+/// The names of the files in `dir`, sorted.
+fn names(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut n: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    n.sort();
+    n
+}
+
+fn interrupt(pid: u32) -> bool {
+    Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn an_interrupt_while_a_plan_is_written_finishes_the_write_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let o = matome()
+        .args([
+            "plan",
+            "datasets/tiny",
+            "--models",
+            "models",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = dir.path().join("out");
+    // 400 ms after each of the seven files: the write takes about 3 s.
+    let child = matome()
+        .args([
+            "plan",
+            "datasets/tiny",
+            "--models",
+            "models",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .env("MATOME_TEST_SLOW_WRITE_MS", "400")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tmp = dir.path().join(format!(".out.tmp-{}", child.id()));
+    let t0 = Instant::now();
+    while !tmp.exists() && t0.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(tmp.exists(), "the write never began");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(interrupt(child.id()), "no kill command");
+    let o = finish(
+        child,
+        Duration::from_secs(20),
+        "a plan interrupted while writing",
+    );
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(130), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+    assert!(
+        all.contains("中断しました") && all.contains("interrupted: no output is half-written"),
+        "{all}"
+    );
+    if out.exists() {
+        assert_eq!(names(&out), names(&full), "the folder is whole");
+    }
+    assert_eq!(
+        names(dir.path()),
+        if out.exists() {
+            vec!["full", "out"]
+        } else {
+            vec!["full"]
+        },
+        "no temporary folder left"
+    );
+}
+
+#[test]
+fn serve_still_stops_on_ctrl_c() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = matome()
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--no-open",
+            "--models",
+            "models",
+            "--data",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("http://127.0.0.1:"), "{first}");
+    assert!(interrupt(child.id()), "no kill command");
+    let o = finish(child, Duration::from_secs(10), "serve after Ctrl-C");
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+}
+
+#[test]
+fn a_closed_stdout_stops_no_command_with_a_panic_and_files_are_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let o = matome()
+        .args([
+            "plan",
+            "datasets/tiny",
+            "--models",
+            "models",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    let imported = dir.path().join("imported");
+    let list = "tests/fixtures/opendata/newer_facilities.csv";
+    let runs: [&[&str]; 4] = [
+        &[
+            "plan",
+            "datasets/tiny",
+            "--models",
+            "models",
+            "--out",
+            out_s,
+        ],
+        &["validate", "datasets/tiny", "--models", "models"],
+        &[
+            "import",
+            "opendata",
+            list,
+            "--out",
+            imported.to_str().unwrap(),
+        ],
+        &[
+            "check",
+            "datasets/tiny",
+            full.to_str().unwrap(),
+            "--models",
+            "models",
+        ],
+    ];
+    for args in runs {
+        let mut child = matome()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // As `matome … | head -0`: the reader is gone before the first line.
+        drop(child.stdout.take());
+        let o = finish(
+            child,
+            Duration::from_secs(30),
+            "a command with stdout closed",
+        );
+        let all = text(&o);
+        assert!(!all.contains("panicked"), "{args:?}: {all}");
+        assert!(
+            matches!(o.status.code(), Some(0) | Some(141)),
+            "{args:?}: {all}"
+        );
+    }
+    assert_eq!(
+        names(&out),
+        names(&full),
+        "the plan's files are all written"
+    );
+    assert!(imported.join("facilities.csv").is_file());
 }

@@ -36,7 +36,7 @@ pub fn run(args: GenerateArgs) -> ExitCode {
     };
     match write_dataset_atomic(&ds, &args.out, args.force) {
         Ok(()) => {
-            println!(
+            out!(
                 "wrote {} facilities, {} service lines, {} contracts, {} depots to {}",
                 ds.facilities.len(),
                 ds.lines.len(),

@@ -147,7 +147,7 @@ fn export_model(
     let (units, hubs) = built.model_names(&loaded.ward);
     let size =
         matome::solve::export::write_model(&built.problem, &units, &hubs, path).map_err(whole)?;
-    println!(
+    out!(
         "wrote model {}: {} columns, {} rows",
         path.display(),
         group(size.columns as i64),
@@ -159,18 +159,19 @@ fn export_model(
 fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
     let a = &plan.accounts;
     let sv = &plan.solver;
-    println!(
+    out!(
         "matome plan — {} / {}",
-        plan.inputs.dataset_name, plan.scenario.name
+        plan.inputs.dataset_name,
+        plan.scenario.name
     );
-    println!(
+    out!(
         "  contracts        {} → {}  ({} bundles + {} left as is)",
         group(a.contracts_before as i64),
         group(a.contracts_after as i64),
         a.bundles,
         a.contracts_left
     );
-    println!(
+    out!(
         "  staff hours/yr   {} → {}  freed {} h = {} FTE  (single-contract figures ±25 %: {} … {} h)",
         group(a.staff_hours_before.round() as i64),
         group(a.staff_hours_after.round() as i64),
@@ -179,7 +180,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         group(a.freed_if_contracts_25_lower.round() as i64),
         group(a.freed_if_contracts_25_higher.round() as i64)
     );
-    println!(
+    out!(
         "  travel km/yr     {} → {}  (each visit a round trip from its base: vendor today, hub after; one round of every bundle: {} km)",
         group(a.travel_km_before.round() as i64),
         group(a.travel_km_after.round() as i64),
@@ -199,11 +200,11 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         ),
         _ => String::new(),
     };
-    println!(
+    out!(
         "  bidders          fewest {} for a bundle ({firms}){share}",
         m.fewest_bidders.map_or("—".to_string(), |f| f.to_string())
     );
-    println!(
+    out!(
         "  objective        ¥{} / yr, bound {}, gap {}, {} ({}), checked, {} s",
         group(sv.objective.round() as i64),
         sv.bound_text(),
@@ -222,7 +223,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
                 format!("FY{y} {n}")
             })
             .collect();
-        println!(
+        out!(
             "  phase-in         {} {}–{}: starts {}{}; by FY{} {} h freed net of {} h of launches, ¥{} termination",
             ph.phase.policy.key(),
             ph.years[0],
@@ -237,7 +238,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
             group(last.cum_staff_hours.round() as i64),
             group(last.cum_termination_cost_jpy.round() as i64),
         );
-        println!(
+        out!(
             "  phase MIP        {} h net, bound {} h, gap {}, {}, {} binaries, {} s",
             group(ph.solver.objective_hours.round() as i64),
             group(ph.solver.bound_hours.round() as i64),
@@ -252,7 +253,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     if let Some(r) = &plan.realignment {
-        println!(
+        out!(
             "  realignment      {} of {} facilities moved, {} new, {} closed (changes.csv){}",
             r.moved,
             r.common,
@@ -267,5 +268,5 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
             }
         );
     }
-    println!("wrote {}: {}", out.display(), names.join(" "));
+    out!("wrote {}: {}", out.display(), names.join(" "));
 }

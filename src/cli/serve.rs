@@ -72,8 +72,8 @@ fn run_inner(args: &ServeArgs) -> anyhow::Result<()> {
     rt.block_on(async {
         let server = Server::bind(&config).await.map_err(whole)?;
         let url = server.url();
-        println!("matome serve — {url}");
-        println!(
+        out!("matome serve — {url}");
+        out!(
             "  data folder {}; stop with Ctrl+C",
             server.app().data_dir.display()
         );
@@ -101,6 +101,6 @@ fn open_browser(url: &str) {
             .spawn()
     };
     if cmd.is_err() {
-        println!("  (could not open a browser: open the address above)");
+        out!("  (could not open a browser: open the address above)");
     }
 }

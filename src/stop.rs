@@ -36,6 +36,8 @@ fn state() -> MutexGuard<'static, State> {
 /// One output write in progress: created before the first byte is written, dropped
 /// when the output is in place or gone. Dropping it removes its temporary path if
 /// that still exists (an error or a panic part-way), so a failed write leaves nothing.
+/// A write must not begin another inside it: after a stop has begun the inner one
+/// would wait for ever, and the stop for the outer one.
 pub struct Writing {
     temp: Option<PathBuf>,
 }

@@ -721,3 +721,130 @@ fn a_closed_stdout_stops_no_command_with_a_panic_and_files_are_whole() {
     );
     assert!(imported.join("facilities.csv").is_file());
 }
+
+#[test]
+fn empty_and_header_only_files_are_named_and_nothing_is_planned() {
+    let (d, ds) = tiny_copy();
+    let header = std::fs::read_to_string(ds.join("facilities.csv")).unwrap();
+    let header = header.lines().next().unwrap().to_string();
+    std::fs::write(ds.join("facilities.csv"), format!("{header}\n")).unwrap();
+    std::fs::write(ds.join("depots.csv"), "").unwrap();
+    let o = validate(&ds);
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("E0003") && all.contains("depots.csv") && all.contains("no header row"),
+        "an empty file is named: {all}"
+    );
+    assert!(
+        all.contains("W0007") && all.contains("facilities.csv") && all.contains("no rows"),
+        "a header-only file is named: {all}"
+    );
+    let out = d.path().join("out");
+    let o = matome()
+        .args([
+            "plan",
+            ds.to_str().unwrap(),
+            "--models",
+            "models",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        !text(&o).contains("panicked") && !out.exists(),
+        "{}",
+        text(&o)
+    );
+}
+
+/// 5e-324 and 2.2e-308 are numbers a register can hold (an export of a float that
+/// should have been 0): they are read as the tiny values they are, and the plan made
+/// from them passes `matome check`.
+#[test]
+fn subnormal_numbers_are_read_as_the_tiny_values_they_are_and_plan() {
+    let (d, ds) = tiny_copy();
+    let edit = |file: &str, from: &str, to: &str| {
+        let p = ds.join(file);
+        let t = std::fs::read_to_string(&p).unwrap();
+        assert!(t.contains(from), "{file} holds {from}");
+        std::fs::write(&p, t.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "service_lines.csv",
+        "L01,F01,custodial,240,8,7680000",
+        "L01,F01,custodial,5e-324,2.2e-308,4.9e-324",
+    );
+    edit(
+        "facilities.csv",
+        "35.655,139.672,6000",
+        "35.655,139.672,1e-310",
+    );
+    let out = d.path().join("out");
+    let o = matome()
+        .args([
+            "plan",
+            ds.to_str().unwrap(),
+            "--models",
+            "models",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let o = matome()
+        .args([
+            "check",
+            ds.to_str().unwrap(),
+            out.to_str().unwrap(),
+            "--models",
+            "models",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("panicked"), "{}", text(&o));
+}
+
+#[test]
+fn an_output_folder_that_may_not_be_written_is_named_and_nothing_is_left() {
+    use std::os::unix::fs::PermissionsExt;
+    let (d, ds) = tiny_copy();
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    // Everyone may read the dataset; nobody but the owner may write beside it.
+    mode(d.path(), 0o755).unwrap();
+    mode(&ds, 0o755).unwrap();
+    for f in std::fs::read_dir(&ds).unwrap() {
+        mode(&f.unwrap().path(), 0o644).unwrap();
+    }
+    let locked = d.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    mode(&locked, 0o555).unwrap();
+    let out = locked.join("out");
+    let args = ["plan", "ward", "--quiet", "--out", out.to_str().unwrap()];
+    let Some(o) = as_unprivileged(d.path(), &args) else {
+        return;
+    };
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    assert!(!all.contains("panicked"), "{all}");
+    assert!(
+        all.contains("書き込めません")
+            && all.contains(&format!(
+                "cannot write {}: Permission denied",
+                out.display()
+            )),
+        "{all}"
+    );
+    assert!(all.contains("choose another output folder"), "{all}");
+    assert!(
+        names(&locked).is_empty(),
+        "nothing is left in {}",
+        locked.display()
+    );
+}

@@ -100,7 +100,8 @@ pub fn write_folder(
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(at(&tmp))?;
     }
-    std::fs::create_dir(&tmp).map_err(at(&tmp))?;
+    // Named as the folder the user asked for: the temporary one is ours.
+    std::fs::create_dir(&tmp).map_err(at(out))?;
     fill(&tmp).map_err(|e| locate(out, e))?;
     match commit {
         Commit::Merge(names) => merge(&tmp, out, names),

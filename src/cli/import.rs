@@ -53,7 +53,9 @@ Examples:
 Exit codes:
   0  the dataset was written (rows not placed are listed in import-report.md)
   1  a file cannot be read or mapped, no row could be placed, or --areas is invalid
-  2  usage error: OUT is not empty (use --force), or a models file is invalid";
+  2  usage error: OUT is not empty (use --force), or a models file is invalid
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written";
 
 #[derive(Args)]
 pub struct OpendataArgs {

@@ -2,7 +2,7 @@
 //! staff-time model, plan, check, write the outputs and print a before/after summary.
 //! Exit codes: 0 plan written; 1 the dataset is invalid or no plan exists (infeasible
 //! scenario, no solution in time, failed check); 2 bad arguments, scenario or models
-//! file, or output location.
+//! file, or output location; 130 interrupted (nothing half-written).
 
 use super::inputs::{apply_overrides, load_inputs, load_scenario};
 use super::progress::Progress;
@@ -21,7 +21,9 @@ use std::sync::Arc;
   0  the plan was written
   1  the dataset is invalid, or no plan exists (infeasible scenario, no solution in time,
      failed check); nothing is written
-  2  usage error: bad arguments, scenario or models file, or output location")]
+  2  usage error: bad arguments, scenario or models file, or output location
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written")]
 pub struct PlanArgs {
     /// Dataset folder (facilities.csv, service_lines.csv, contracts.csv, … or the same as
     /// .xlsx), or one workbook with a sheet per table (施設, 業務, 契約, 移動, 拠点).

@@ -19,7 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[command(after_help = "Exit codes:
   0  the comparison was written (infeasible members are rows with their reason)
   1  the dataset is invalid; nothing is planned
-  2  usage error: bad arguments, sweep, scenario or models file, or output location")]
+  2  usage error: bad arguments, sweep, scenario or models file, or output location
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written")]
 pub struct ScenariosArgs {
     /// Dataset folder, or one workbook with a sheet per table.
     pub dataset: PathBuf,

@@ -52,6 +52,21 @@ fn validate(dir: &Path) -> Output {
     finish(child, Duration::from_secs(20), "validate")
 }
 
+/// `matome plan DATASET --quiet --out OUT`, ready to run.
+fn plan(dataset: &Path, out: &Path) -> Command {
+    let mut c = matome();
+    c.arg("plan")
+        .arg(dataset)
+        .args(["--models", "models", "--quiet", "--out"])
+        .arg(out);
+    c
+}
+
+/// `matome plan datasets/tiny --quiet --out OUT`, ready to run.
+fn plan_tiny(out: &Path) -> Command {
+    plan(Path::new("datasets/tiny"), out)
+}
+
 /// A copy of the tiny dataset in a temporary folder.
 fn tiny_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -187,18 +202,7 @@ fn an_output_folder_that_cannot_be_made_is_named_and_nothing_is_left() {
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, "not a folder").unwrap();
     for out in [blocker.join("out"), blocker.clone()] {
-        let o = matome()
-            .args([
-                "plan",
-                "datasets/tiny",
-                "--models",
-                "models",
-                "--quiet",
-                "--out",
-            ])
-            .arg(&out)
-            .output()
-            .unwrap();
+        let o = plan_tiny(&out).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
         assert!(text(&o).contains("a-file"), "{}", text(&o));
         assert!(!text(&o).contains("panicked"), "{}", text(&o));
@@ -259,6 +263,20 @@ fn an_interrupt_during_a_plan_leaves_no_output_folder() {
     assert_eq!(left, ["slow.toml"], "no temporary folder either");
 }
 
+fn mode(p: &Path, m: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+}
+
+/// Lets every user into `top` (with `top_mode`) and read the dataset `ds` in it.
+fn open_to_all(top: &Path, top_mode: u32, ds: &Path) {
+    mode(top, top_mode);
+    mode(ds, 0o755);
+    for f in std::fs::read_dir(ds).unwrap() {
+        mode(&f.unwrap().path(), 0o644);
+    }
+}
+
 /// Whether every user may run `path`: the file and each folder above it have the
 /// "others may execute" bit.
 fn others_can_run(path: &Path) -> bool {
@@ -312,18 +330,12 @@ fn as_unprivileged(cwd: &Path, args: &[&str]) -> Option<Output> {
 
 #[test]
 fn an_unreadable_file_is_named_with_what_to_do_and_nothing_is_planned() {
-    use std::os::unix::fs::PermissionsExt;
     let (d, ds) = tiny_copy();
-    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
     // Everyone may enter the folders and read every file but facilities.csv.
-    mode(d.path(), 0o777).unwrap();
-    mode(&ds, 0o755).unwrap();
-    for f in std::fs::read_dir(&ds).unwrap() {
-        mode(&f.unwrap().path(), 0o644).unwrap();
-    }
+    open_to_all(d.path(), 0o777, &ds);
     let facilities = ds.join("facilities.csv");
     let before = std::fs::read(&facilities).unwrap();
-    mode(&facilities, 0o000).unwrap();
+    mode(&facilities, 0o000);
     let out = d.path().join("out");
     let runs: [&[&str]; 2] = [
         &["validate", "ward"],
@@ -350,7 +362,7 @@ fn an_unreadable_file_is_named_with_what_to_do_and_nothing_is_planned() {
         );
         assert!(!out.exists(), "{args:?} made {}", out.display());
     }
-    mode(&facilities, 0o644).unwrap();
+    mode(&facilities, 0o644);
     assert_eq!(
         std::fs::read(&facilities).unwrap(),
         before,
@@ -483,18 +495,7 @@ fn disk_fills(args: &[&str], out_flag_at: usize, order: &[&str], sizes: &[u64], 
 fn a_disk_that_fills_while_a_plan_is_written_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("full");
-    let o = matome()
-        .args([
-            "plan",
-            "datasets/tiny",
-            "--models",
-            "models",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&full)
-        .output()
-        .unwrap();
+    let o = plan_tiny(&full).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     // The order report::render writes them in.
     let order = ["report.html", "plan.xlsx", "report.md", "summary.json"];
@@ -554,31 +555,11 @@ fn interrupt(pid: u32) -> bool {
 fn an_interrupt_while_a_plan_is_written_finishes_the_write_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("full");
-    let o = matome()
-        .args([
-            "plan",
-            "datasets/tiny",
-            "--models",
-            "models",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&full)
-        .output()
-        .unwrap();
+    let o = plan_tiny(&full).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let out = dir.path().join("out");
     // 400 ms after each of the seven files: the write takes about 3 s.
-    let child = matome()
-        .args([
-            "plan",
-            "datasets/tiny",
-            "--models",
-            "models",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
+    let child = plan_tiny(&out)
         .env("MATOME_TEST_SLOW_WRITE_MS", "400")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -651,18 +632,7 @@ fn serve_still_stops_on_ctrl_c() {
 fn a_closed_stdout_stops_no_command_with_a_panic_and_files_are_whole() {
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("full");
-    let o = matome()
-        .args([
-            "plan",
-            "datasets/tiny",
-            "--models",
-            "models",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&full)
-        .output()
-        .unwrap();
+    let o = plan_tiny(&full).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let out = dir.path().join("out");
     let out_s = out.to_str().unwrap();
@@ -741,18 +711,7 @@ fn empty_and_header_only_files_are_named_and_nothing_is_planned() {
         "a header-only file is named: {all}"
     );
     let out = d.path().join("out");
-    let o = matome()
-        .args([
-            "plan",
-            ds.to_str().unwrap(),
-            "--models",
-            "models",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = plan(&ds, &out).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         !text(&o).contains("panicked") && !out.exists(),
@@ -784,18 +743,7 @@ fn subnormal_numbers_are_read_as_the_tiny_values_they_are_and_plan() {
         "35.655,139.672,1e-310",
     );
     let out = d.path().join("out");
-    let o = matome()
-        .args([
-            "plan",
-            ds.to_str().unwrap(),
-            "--models",
-            "models",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = plan(&ds, &out).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     let o = matome()
         .args([
@@ -813,18 +761,12 @@ fn subnormal_numbers_are_read_as_the_tiny_values_they_are_and_plan() {
 
 #[test]
 fn an_output_folder_that_may_not_be_written_is_named_and_nothing_is_left() {
-    use std::os::unix::fs::PermissionsExt;
     let (d, ds) = tiny_copy();
-    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
     // Everyone may read the dataset; nobody but the owner may write beside it.
-    mode(d.path(), 0o755).unwrap();
-    mode(&ds, 0o755).unwrap();
-    for f in std::fs::read_dir(&ds).unwrap() {
-        mode(&f.unwrap().path(), 0o644).unwrap();
-    }
+    open_to_all(d.path(), 0o755, &ds);
     let locked = d.path().join("locked");
     std::fs::create_dir(&locked).unwrap();
-    mode(&locked, 0o555).unwrap();
+    mode(&locked, 0o555);
     let out = locked.join("out");
     let args = ["plan", "ward", "--quiet", "--out", out.to_str().unwrap()];
     let Some(o) = as_unprivileged(d.path(), &args) else {

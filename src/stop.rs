@@ -60,16 +60,22 @@ impl Writing {
 }
 
 impl Drop for Writing {
+    /// When a stop is under way, the thread stays here: the stop exits the process,
+    /// and the command must not go on to finish (and exit 0) first.
     fn drop(&mut self) {
-        if let Some(temp) = self.temp.take() {
-            remove(&temp);
-            let mut s = state();
-            if let Some(i) = s.temps.iter().position(|t| *t == temp) {
-                s.temps.swap_remove(i);
-            }
-            s.active -= 1;
+        let Some(temp) = self.temp.take() else {
+            return;
+        };
+        remove(&temp);
+        let mut s = state();
+        if let Some(i) = s.temps.iter().position(|t| *t == temp) {
+            s.temps.swap_remove(i);
         }
+        s.active -= 1;
         CHANGED.notify_all();
+        while s.stopping {
+            s = CHANGED.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
     }
 }
 

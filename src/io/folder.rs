@@ -82,10 +82,6 @@ pub fn write_folder(
     commit: Commit,
     fill: impl FnOnce(&Path) -> io::Result<()>,
 ) -> Result<(), FolderError> {
-    let at = |path: &Path| {
-        let path = path.to_path_buf();
-        move |error| FolderError { path, error }
-    };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -109,24 +105,27 @@ pub fn write_folder(
     }
 }
 
+/// Maps an I/O error to a `FolderError` at `path`.
+fn at(path: &Path) -> impl FnOnce(io::Error) -> FolderError + '_ {
+    move |error| FolderError {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
 fn merge(tmp: &Path, out: &Path, names: &[&str]) -> Result<(), FolderError> {
-    let at = |path: PathBuf| move |error| FolderError { path, error };
     if !out.exists() && std::fs::rename(tmp, out).is_ok() {
         return Ok(());
     }
-    std::fs::create_dir_all(out).map_err(at(out.to_path_buf()))?;
+    std::fs::create_dir_all(out).map_err(at(out))?;
     for name in names {
         let (from, to) = (tmp.join(name), out.join(name));
-        std::fs::rename(&from, &to).map_err(at(to))?;
+        std::fs::rename(&from, &to).map_err(at(&to))?;
     }
-    std::fs::remove_dir(tmp).map_err(at(tmp.to_path_buf()))
+    std::fs::remove_dir(tmp).map_err(at(tmp))
 }
 
 fn replace(tmp: &Path, out: &Path, parent: &Path, base: &str) -> Result<(), FolderError> {
-    let at = |path: &Path| {
-        let path = path.to_path_buf();
-        move |error| FolderError { path, error }
-    };
     if !out.exists() {
         return std::fs::rename(tmp, out).map_err(at(out));
     }
@@ -170,3 +169,54 @@ impl std::fmt::Display for FolderError {
 /// No `source`: the message already holds the I/O error, and a printed chain would
 /// repeat it.
 impl std::error::Error for FolderError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that cannot be written is named as it would be in place; an existing
+    /// folder stays as it was and no temporary folder is left, under either commit.
+    #[test]
+    fn a_failing_file_is_named_in_place_and_the_old_folder_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("old");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("keep.txt"), "mine").unwrap();
+        for commit in [Commit::Replace, Commit::Merge(&["a.csv", "b.csv"])] {
+            let e = write_folder(&out, commit, |tmp| {
+                write_file(tmp, "a.csv", b"1")?;
+                write_file(tmp, "missing/b.csv", b"2")
+            })
+            .unwrap_err();
+            assert_eq!(e.path, out.join("b.csv"), "{e}");
+            assert!(e.to_string().contains("cannot write"), "{e}");
+            assert_eq!(
+                std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+                "mine"
+            );
+            assert!(!out.join("a.csv").exists());
+            let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(left.len(), 1, "no temporary folder: {left:?}");
+        }
+    }
+
+    #[test]
+    fn replace_swaps_the_whole_folder_and_merge_keeps_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("keep.txt"), "mine").unwrap();
+        write_folder(&out, Commit::Merge(&["a.csv"]), |t| {
+            write_file(t, "a.csv", b"1")
+        })
+        .unwrap();
+        assert!(out.join("keep.txt").exists() && out.join("a.csv").exists());
+        write_folder(&out, Commit::Replace, |t| write_file(t, "b.csv", b"2")).unwrap();
+        let names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["b.csv"]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -790,3 +790,103 @@ fn an_output_folder_that_may_not_be_written_is_named_and_nothing_is_left() {
         locked.display()
     );
 }
+
+/// One HTTP/1.1 request to `matome serve` on 127.0.0.1:`port`; the response's body.
+fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nx-matome-token: {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut r = String::new();
+    s.read_to_string(&mut r).unwrap();
+    r.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or(r)
+}
+
+/// Ctrl-C while `matome serve` writes a run's folder: the folder is finished first
+/// (every file of a plan), then the server exits 130 leaving no temporary folder.
+#[test]
+fn serve_finishes_a_run_folder_being_written_before_it_stops() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let o = plan_tiny(&full).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let data = dir.path().join("data");
+    let ds = data.join("datasets/tiny");
+    std::fs::create_dir_all(&ds).unwrap();
+    for f in std::fs::read_dir(repo().join("datasets/tiny")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, ds.join(f.file_name().unwrap())).unwrap();
+    }
+    let mut child = matome()
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--no-open",
+            "--models",
+            "models",
+            "--data",
+        ])
+        .arg(&data)
+        .env("MATOME_TEST_SLOW_WRITE_MS", "400")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port: u16 = first
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim().trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("no port in {first:?}"));
+    let page = http(port, "GET", "/", "", "");
+    let token = page
+        .split_once("name=\"matome-token\" content=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(t, _)| t.to_string())
+        .unwrap_or_else(|| panic!("no token in the page"));
+    let run = http(
+        port,
+        "POST",
+        "/api/runs",
+        &token,
+        r#"{"kind":"plan","dataset":"tiny","toml":""}"#,
+    );
+    let id = run
+        .split_once("\"id\":\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(id, _)| id.to_string())
+        .unwrap_or_else(|| panic!("no run id in {run}"));
+    let run_dir = data.join("runs").join(&id);
+    let tmp = run_dir.join(format!(".out.tmp-{}", child.id()));
+    let t0 = Instant::now();
+    while !tmp.exists() && t0.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(tmp.exists(), "the run's write never began");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(interrupt(child.id()), "no kill command");
+    let o = finish(
+        child,
+        Duration::from_secs(20),
+        "serve interrupted while writing",
+    );
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert_eq!(
+        names(&run_dir.join("out")),
+        names(&full),
+        "the run's folder is whole"
+    );
+    assert!(!tmp.exists(), "no temporary folder left");
+}

@@ -368,6 +368,23 @@ fn an_unreadable_file_is_named_with_what_to_do_and_nothing_is_planned() {
         before,
         "no input byte changes"
     );
+
+    // A dataset given as one workbook that may not be read says the same.
+    let book = d.path().join("ward.xlsx");
+    std::fs::write(&book, "not read").unwrap();
+    mode(&book, 0o000);
+    let Some(o) = as_unprivileged(d.path(), &["validate", "ward.xlsx"]) else {
+        return;
+    };
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("E0002")
+            && all.contains("ward.xlsx")
+            && all.contains("cannot read the file: permission denied")
+            && all.contains("read permission"),
+        "{all}"
+    );
 }
 
 /// The bytes one unit of `ulimit -f` stands for in this `sh` (512 in dash and POSIX,

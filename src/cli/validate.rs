@@ -28,9 +28,15 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: ValidateArgs) -> ExitCode {
-    if !args.dataset.is_dir() {
+    // One workbook is a dataset too (its sheets are the tables); the reader opens it.
+    let workbook = args.dataset.is_file()
+        && args
+            .dataset
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !args.dataset.is_dir() && !workbook {
         eprintln!(
-            "error: dataset folder '{}' does not exist or is not a folder",
+            "error: dataset folder '{}' does not exist or is not a folder (nor an .xlsx workbook)",
             args.dataset.display()
         );
         return ExitCode::from(2);

@@ -369,6 +369,36 @@ fn an_unreadable_file_is_named_with_what_to_do_and_nothing_is_planned() {
         "no input byte changes"
     );
 
+    // So does a scenario file, once, before anything is planned.
+    let scenario = d.path().join("mine.toml");
+    std::fs::copy(repo().join("models/scenarios/baseline.toml"), &scenario).unwrap();
+    mode(&scenario, 0o000);
+    let args = [
+        "plan",
+        "ward",
+        "--quiet",
+        "--scenario",
+        "mine.toml",
+        "--out",
+    ];
+    let Some(o) = as_unprivileged(d.path(), &[&args[..], &[out.to_str().unwrap()]].concat()) else {
+        return;
+    };
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    assert!(
+        all.contains("mine.toml: 読めません")
+            && all.contains("cannot read the file: permission denied")
+            && all.contains("read permission"),
+        "{all}"
+    );
+    assert_eq!(
+        all.matches("permission denied").count(),
+        1,
+        "said once: {all}"
+    );
+    assert!(!out.exists());
+
     // A dataset given as one workbook that may not be read says the same.
     let book = d.path().join("ward.xlsx");
     std::fs::write(&book, "not read").unwrap();

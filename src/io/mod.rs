@@ -59,6 +59,13 @@ pub(crate) fn unreadable_words(e: &std::io::Error) -> (String, &'static str) {
     }
 }
 
+/// `unreadable_words` as one sentence, for the errors of the scenario and model files:
+/// what is wrong, then what to do.
+pub(crate) fn unreadable_sentence(e: &std::io::Error) -> String {
+    let (message, action) = unreadable_words(e);
+    format!("{message} — {action}")
+}
+
 /// `read_regular` as UTF-8 text.
 pub fn read_regular_text(path: &Path) -> std::io::Result<String> {
     String::from_utf8(read_regular(path)?)

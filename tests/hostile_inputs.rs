@@ -685,7 +685,7 @@ fn a_closed_stdout_stops_no_command_with_a_panic_and_files_are_whole() {
     let out_s = out.to_str().unwrap();
     let imported = dir.path().join("imported");
     let list = "tests/fixtures/opendata/newer_facilities.csv";
-    let runs: [&[&str]; 4] = [
+    let runs: [&[&str]; 5] = [
         &[
             "plan",
             "datasets/tiny",
@@ -709,6 +709,7 @@ fn a_closed_stdout_stops_no_command_with_a_panic_and_files_are_whole() {
             "--models",
             "models",
         ],
+        &["bench", "--generate", "50:5", "--time-limit", "1"],
     ];
     for args in runs {
         let mut child = matome()

@@ -70,10 +70,10 @@ const INTERRUPTED: i32 = 130;
 
 /// The exit code of a command whose stdout was closed under it (128 + SIGPIPE, as a
 /// shell reports a program the signal stopped).
-const STDOUT_CLOSED: u8 = 141;
+pub(crate) const STDOUT_CLOSED: u8 = 141;
 
 /// True when `e` comes from writing to a closed stdout (a broken pipe).
-fn broken_pipe(e: &anyhow::Error) -> bool {
+pub(crate) fn broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

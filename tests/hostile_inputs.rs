@@ -484,18 +484,19 @@ fn limit_between(sizes: &[u64], unit: u64) -> u64 {
 
 /// A disk that fills while a plan or an import is written: a clear message naming the
 /// file, a failing exit, no new folder, no temporary one, and an existing folder
-/// exactly as it was.
-fn disk_fills(args: &[&str], out_flag_at: usize, order: &[&str], sizes: &[u64], unit: u64) {
+/// exactly as it was. `args` end with `--out`; `order` and `sizes` are the files as
+/// a normal run writes them.
+fn disk_fills(args: &[&str], order: &[&str], sizes: &[u64], unit: u64) {
     let first = order[0];
+    let limit = limit_between(sizes, unit);
     // The first file past the limit is the one named.
     let failing = order
         .iter()
         .zip(sizes)
-        .find(|(_, &s)| s > sizes[0].div_ceil(unit) * unit)
+        .find(|(_, &s)| s > limit * unit)
         .map(|(f, _)| *f)
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let limit = limit_between(sizes, unit);
     for existing in [false, true] {
         let out = dir.path().join(if existing { "old" } else { "new" });
         if existing {
@@ -505,7 +506,7 @@ fn disk_fills(args: &[&str], out_flag_at: usize, order: &[&str], sizes: &[u64], 
         }
         let before = existing.then(|| snapshot(&out));
         let mut a: Vec<&str> = args.to_vec();
-        a.insert(out_flag_at, out.to_str().unwrap());
+        a.push(out.to_str().unwrap());
         let o = with_file_limit(limit, &a);
         let all = text(&o);
         assert_eq!(o.status.code(), Some(2), "{all}");
@@ -558,7 +559,7 @@ fn a_disk_that_fills_while_a_plan_is_written_leaves_nothing_half_written() {
         "--quiet",
         "--out",
     ];
-    disk_fills(&args, args.len(), &order, &sizes, ulimit_unit(dir.path()));
+    disk_fills(&args, &order, &sizes, ulimit_unit(dir.path()));
 }
 
 #[test]
@@ -578,7 +579,7 @@ fn a_disk_that_fills_while_an_import_is_written_leaves_nothing_half_written() {
         .map(|f| std::fs::metadata(full.join(f)).unwrap().len())
         .collect();
     let args = ["import", "opendata", list, "--force", "--out"];
-    disk_fills(&args, args.len(), &order, &sizes, ulimit_unit(dir.path()));
+    disk_fills(&args, &order, &sizes, ulimit_unit(dir.path()));
 }
 
 /// The names of the files in `dir`, sorted.

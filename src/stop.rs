@@ -92,6 +92,23 @@ fn remove(temp: &Path) {
     }
 }
 
+/// True while some output write is in progress.
+pub fn writing() -> bool {
+    state().active > 0
+}
+
+/// Removes every temporary path registered now, without waiting: for a second
+/// interrupt, when the user will not wait for a write (a hung network drive). A write
+/// cut off this way leaves its output as it was, or, in a folder that was being
+/// updated file by file, some files new and some old.
+pub fn abandon_writes() {
+    let mut s = state();
+    s.stopping = true;
+    for temp in std::mem::take(&mut s.temps) {
+        remove(&temp);
+    }
+}
+
 /// Waits until no output write is in progress, lets none begin afterwards, and
 /// removes every temporary path still registered. Returns once it is safe to exit:
 /// every output is either whole in place or absent.

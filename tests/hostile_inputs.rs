@@ -939,3 +939,41 @@ fn serve_finishes_a_run_folder_being_written_before_it_stops() {
     );
     assert!(!tmp.exists(), "no temporary folder left");
 }
+
+/// A second Ctrl-C does not wait for the write (a hung network drive): it stops at
+/// once, and the temporary folder goes with it.
+#[test]
+fn a_second_interrupt_stops_at_once_and_leaves_no_temporary_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // 3 s after each file: the write would take about 20 s.
+    let child = plan_tiny(&out)
+        .env("MATOME_TEST_SLOW_WRITE_MS", "3000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tmp = dir.path().join(format!(".out.tmp-{}", child.id()));
+    let t0 = Instant::now();
+    while !tmp.exists() && t0.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(tmp.exists(), "the write never began");
+    assert!(interrupt(child.id()), "no kill command");
+    std::thread::sleep(Duration::from_millis(300));
+    let second = Instant::now();
+    assert!(interrupt(child.id()));
+    let o = finish(child, Duration::from_secs(10), "a plan interrupted twice");
+    let all = text(&o);
+    assert!(second.elapsed() < Duration::from_secs(2), "{all}");
+    assert_eq!(o.status.code(), Some(130), "{all}");
+    assert!(
+        all.contains("Ctrl-C again stops at once") && all.contains("without waiting"),
+        "{all}"
+    );
+    assert!(
+        names(dir.path()).is_empty(),
+        "nothing left: {:?}",
+        names(dir.path())
+    );
+}

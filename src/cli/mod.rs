@@ -49,20 +49,40 @@ pub fn whole(e: impl Display) -> anyhow::Error {
 /// Installs the handler of Ctrl-C (SIGINT), SIGTERM and SIGHUP: it waits until no
 /// output write is in progress (`matome::stop`), removes any temporary output, says so
 /// in one line and exits 130. `matome serve` stops the same way, after a run's
-/// folder in the middle of being written is whole.
+/// folder in the middle of being written is whole. A second interrupt while a write
+/// is still under way stops at once, removing the temporary folders.
 pub fn stop_safely_on_signals() {
+    static FIRST: std::sync::Once = std::sync::Once::new();
     let installed = ctrlc::set_handler(|| {
-        matome::stop::finish_writes();
-        eprintln!(
-            "matome: 中断しました。書きかけの出力はありません / interrupted: no output is half-written"
-        );
-        // SAFETY: _exit only ends the process. Unlike exit it runs no atexit handlers
-        // or C++ static destructors, which HiGHS's worker threads may still be using.
-        unsafe { libc::_exit(INTERRUPTED) }
+        let mut second = true;
+        FIRST.call_once(|| second = false);
+        if second {
+            matome::stop::abandon_writes();
+            eprintln!("matome: 中断しました（書き込みを待たずに）/ interrupted without waiting for the write");
+            exit_now();
+        }
+        if matome::stop::writing() {
+            eprintln!("matome: 書き込み中の出力を仕上げてから止まります（もう一度 Ctrl-C ですぐ止まります）/ finishing the output being written, then stopping (Ctrl-C again stops at once)");
+        }
+        // The handler returns at once, so that a second interrupt reaches it.
+        std::thread::spawn(|| {
+            matome::stop::finish_writes();
+            eprintln!(
+                "matome: 中断しました。書きかけの出力はありません / interrupted: no output is half-written"
+            );
+            exit_now();
+        });
     });
     if let Err(e) = installed {
         eprintln!("matome: warning: Ctrl-C cannot be handled ({e}); an interrupt may leave a hidden .NAME.tmp-PID folder");
     }
+}
+
+/// Ends the process with `INTERRUPTED`.
+fn exit_now() -> ! {
+    // SAFETY: _exit only ends the process. Unlike exit it runs no atexit handlers or
+    // C++ static destructors, which HiGHS's worker threads may still be using.
+    unsafe { libc::_exit(INTERRUPTED) }
 }
 
 /// The exit code of an interrupted command (128 + SIGINT, as shells report it).

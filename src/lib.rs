@@ -47,6 +47,7 @@ pub mod scenario;
 pub mod serve;
 pub mod solve;
 pub mod staff;
+pub mod stop;
 pub mod text;
 pub mod units;
 pub mod validate;

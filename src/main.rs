@@ -35,6 +35,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    cli::stop_safely_on_signals();
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(args) => cli::bench::run(args),

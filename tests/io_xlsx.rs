@@ -178,6 +178,13 @@ fn one_japanese_workbook_reads_as_the_csv_dataset_and_plans_the_same() {
     let a = plan(&book, &dir.path().join("a"));
     let b = plan(&tiny(), &dir.path().join("b"));
     assert_eq!(a, b);
+    // matome validate takes the workbook too (it once asked for a folder).
+    let o = Command::new(env!("CARGO_BIN_EXE_matome"))
+        .args(["validate", book.to_str().unwrap(), "--models"])
+        .arg(repo().join("models"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]

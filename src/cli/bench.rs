@@ -52,6 +52,8 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> ExitCode {
     match run_inner(args) {
         Ok(code) => code,
+        // `matome bench … | head`: the rows are stdout; stop quietly.
+        Err(e) if super::broken_pipe(&e) => ExitCode::from(super::STDOUT_CLOSED),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

@@ -82,13 +82,13 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<()> {
     let report = audit::check(loaded.inputs(), &scenario, &args.plan_dir);
     let yen =
         |x: Option<f64>| x.map_or("?".into(), |x| format!("¥{}", thousands(x.round() as i64)));
-    println!(
+    out!(
         "matome check — {} / {} (scenario {})",
         loaded.name,
         args.plan_dir.display(),
         scenario.name
     );
-    println!(
+    out!(
         "  {} service lines, {} bundles; objective recomputed {}, summary.json {}",
         report.lines,
         report.bundles,
@@ -96,7 +96,7 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<()> {
         yen(report.stated_objective)
     );
     if report.holds() {
-        println!(
+        out!(
             "計画は成り立っています / the plan holds (tolerances ±{TOL_YEN} yen, ±{TOL_HOURS} h, ±{TOL_KM} km)"
         );
         return Ok(());

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 #[command(after_help = "Exit codes:
   0  the dataset was written
   1  writing failed (nothing half-written is left in OUT)
-  2  usage error: unknown preset, or OUT is not empty and --force was not given")]
+  2  usage error: unknown preset, or OUT is not empty and --force was not given
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written")]
 pub struct GenerateArgs {
     /// Ward preset (built in): setagaya.
     #[arg(long, default_value = "setagaya")]
@@ -36,7 +38,7 @@ pub fn run(args: GenerateArgs) -> ExitCode {
     };
     match write_dataset_atomic(&ds, &args.out, args.force) {
         Ok(()) => {
-            println!(
+            out!(
                 "wrote {} facilities, {} service lines, {} contracts, {} depots to {}",
                 ds.facilities.len(),
                 ds.lines.len(),

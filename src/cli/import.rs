@@ -53,7 +53,9 @@ Examples:
 Exit codes:
   0  the dataset was written (rows not placed are listed in import-report.md)
   1  a file cannot be read or mapped, no row could be placed, or --areas is invalid
-  2  usage error: OUT is not empty (use --force), or a models file is invalid";
+  2  usage error: OUT is not empty (use --force), or a models file is invalid
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written";
 
 #[derive(Args)]
 pub struct OpendataArgs {
@@ -159,12 +161,12 @@ fn opendata(args: OpendataArgs) -> anyhow::Result<()> {
         a.dedup();
         a.len()
     };
-    println!(
+    out!(
         "matome import opendata — {} file(s), {} row(s) read",
         args.files.len(),
         imported.files.iter().map(|f| f.rows).sum::<usize>()
     );
-    println!(
+    out!(
         "  施設 facilities   {} in {} area(s)  (merged {} duplicate row(s); {} row(s) not placed; {} of unknown kind)",
         imported.sites.len(),
         areas_n,
@@ -173,13 +175,13 @@ fn opendata(args: OpendataArgs) -> anyhow::Result<()> {
         imported.sites.iter().filter(|s| s.kind == "other").count()
     );
     if let Some(st) = &starter {
-        println!(
+        out!(
             "  初期業務 starter   {} line(s) and contract(s), estimates for FY{fiscal_year}: replace them with the ward's registers",
             st.lines.len()
         );
     }
     if !written.diagnostics.is_empty() {
-        println!(
+        out!(
             "  検証 validation    {} warning(s), listed in import-report.md",
             written.diagnostics.len()
         );
@@ -189,9 +191,9 @@ fn opendata(args: OpendataArgs) -> anyhow::Result<()> {
     } else {
         "facilities.csv import-report.md"
     };
-    println!("wrote {}: {files}", args.out.display());
+    out!("wrote {}: {files}", args.out.display());
     if !imported.not_placed.is_empty() {
-        println!(
+        out!(
             "see {} for the rows not placed and why",
             args.out.join("import-report.md").display()
         );

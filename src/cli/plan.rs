@@ -2,7 +2,7 @@
 //! staff-time model, plan, check, write the outputs and print a before/after summary.
 //! Exit codes: 0 plan written; 1 the dataset is invalid or no plan exists (infeasible
 //! scenario, no solution in time, failed check); 2 bad arguments, scenario or models
-//! file, or output location.
+//! file, or output location; 130 interrupted (nothing half-written).
 
 use super::inputs::{apply_overrides, load_inputs, load_scenario};
 use super::progress::Progress;
@@ -21,7 +21,9 @@ use std::sync::Arc;
   0  the plan was written
   1  the dataset is invalid, or no plan exists (infeasible scenario, no solution in time,
      failed check); nothing is written
-  2  usage error: bad arguments, scenario or models file, or output location")]
+  2  usage error: bad arguments, scenario or models file, or output location
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written")]
 pub struct PlanArgs {
     /// Dataset folder (facilities.csv, service_lines.csv, contracts.csv, … or the same as
     /// .xlsx), or one workbook with a sheet per table (施設, 業務, 契約, 移動, 拠点).
@@ -147,7 +149,7 @@ fn export_model(
     let (units, hubs) = built.model_names(&loaded.ward);
     let size =
         matome::solve::export::write_model(&built.problem, &units, &hubs, path).map_err(whole)?;
-    println!(
+    out!(
         "wrote model {}: {} columns, {} rows",
         path.display(),
         group(size.columns as i64),
@@ -159,18 +161,19 @@ fn export_model(
 fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
     let a = &plan.accounts;
     let sv = &plan.solver;
-    println!(
+    out!(
         "matome plan — {} / {}",
-        plan.inputs.dataset_name, plan.scenario.name
+        plan.inputs.dataset_name,
+        plan.scenario.name
     );
-    println!(
+    out!(
         "  contracts        {} → {}  ({} bundles + {} left as is)",
         group(a.contracts_before as i64),
         group(a.contracts_after as i64),
         a.bundles,
         a.contracts_left
     );
-    println!(
+    out!(
         "  staff hours/yr   {} → {}  freed {} h = {} FTE  (single-contract figures ±25 %: {} … {} h)",
         group(a.staff_hours_before.round() as i64),
         group(a.staff_hours_after.round() as i64),
@@ -179,7 +182,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         group(a.freed_if_contracts_25_lower.round() as i64),
         group(a.freed_if_contracts_25_higher.round() as i64)
     );
-    println!(
+    out!(
         "  travel km/yr     {} → {}  (each visit a round trip from its base: vendor today, hub after; one round of every bundle: {} km)",
         group(a.travel_km_before.round() as i64),
         group(a.travel_km_after.round() as i64),
@@ -199,11 +202,11 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         ),
         _ => String::new(),
     };
-    println!(
+    out!(
         "  bidders          fewest {} for a bundle ({firms}){share}",
         m.fewest_bidders.map_or("—".to_string(), |f| f.to_string())
     );
-    println!(
+    out!(
         "  objective        ¥{} / yr, bound {}, gap {}, {} ({}), checked, {} s",
         group(sv.objective.round() as i64),
         sv.bound_text(),
@@ -228,7 +231,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
                 format!("FY{y} {n}")
             })
             .collect();
-        println!(
+        out!(
             "  phase-in         {} {}–{}: starts {}{}; by FY{} {} h freed net of {} h of launches, ¥{} termination",
             ph.phase.policy.key(),
             ph.years[0],
@@ -243,7 +246,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
             group(last.cum_staff_hours.round() as i64),
             group(last.cum_termination_cost_jpy.round() as i64),
         );
-        println!(
+        out!(
             "  phase MIP        {} h net, bound {} h, gap {}, {}, {} binaries, {} s",
             group(ph.solver.objective_hours.round() as i64),
             group(ph.solver.bound_hours.round() as i64),
@@ -258,7 +261,7 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     if let Some(r) = &plan.realignment {
-        println!(
+        out!(
             "  realignment      {} of {} facilities moved, {} new, {} closed (changes.csv){}",
             r.moved,
             r.common,
@@ -273,5 +276,5 @@ fn print_summary(plan: &Plan, out: &Path, written: &[PathBuf]) {
             }
         );
     }
-    println!("wrote {}: {}", out.display(), names.join(" "));
+    out!("wrote {}: {}", out.display(), names.join(" "));
 }

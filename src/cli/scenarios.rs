@@ -19,7 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[command(after_help = "Exit codes:
   0  the comparison was written (infeasible members are rows with their reason)
   1  the dataset is invalid; nothing is planned
-  2  usage error: bad arguments, sweep, scenario or models file, or output location")]
+  2  usage error: bad arguments, sweep, scenario or models file, or output location
+  130 interrupted (Ctrl-C or SIGTERM): a write under way is finished first; nothing is
+      half-written")]
 pub struct ScenariosArgs {
     /// Dataset folder, or one workbook with a sheet per table.
     pub dataset: PathBuf,
@@ -92,10 +94,10 @@ fn run_inner(args: &ScenariosArgs) -> anyhow::Result<()> {
     let title = format!("{} / {}", loaded.name, sweep.name);
     let written = matome::report::comparison::write(&out, &title, rows).map_err(whole)?;
 
-    println!("matome scenarios — {title}: {} scenarios", total);
+    out!("matome scenarios — {title}: {} scenarios", total);
     for r in rows {
         match &r.figures {
-            Some(f) => println!(
+            Some(f) => out!(
                 "  {:<44} {:>6} contracts  {:>9} h freed  {:>10} km/yr  {}{}",
                 r.name,
                 f.contracts,
@@ -104,14 +106,14 @@ fn run_inner(args: &ScenariosArgs) -> anyhow::Result<()> {
                 r.outcome,
                 if r.pareto { "  ★ Pareto" } else { "" }
             ),
-            None => println!("  {:<44} {}: {}", r.name, r.outcome, r.reason),
+            None => out!("  {:<44} {}: {}", r.name, r.outcome, r.reason),
         }
     }
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    println!(
+    out!(
         "wrote {}: {} and one folder per scenario",
         out.display(),
         names.join(" ")

@@ -1,7 +1,7 @@
 //! `matome serve`: starts the local web application (`matome::serve`) on 127.0.0.1,
-//! prints its address and opens it in the browser. Exit codes: 0 never in practice
-//! (it serves until stopped with Ctrl+C); 2 when the port or data folder cannot be
-//! used.
+//! prints its address and opens it in the browser. Exit codes: 130 when stopped with
+//! Ctrl+C (`cli::stop_safely_on_signals`: after any run's folder being written is
+//! whole); 2 when the port or data folder cannot be used.
 
 use super::{exit_code, whole};
 use clap::Args;
@@ -37,8 +37,8 @@ To try it with the sample ward, copy datasets/setagaya-sample into <data>/datase
 (or upload it as a zip on the Data page).
 
 Exit codes:
-  0  the server stopped normally
-  2  the port or the data folder cannot be used")]
+  2  the port or the data folder cannot be used
+  130 stopped with Ctrl+C (or SIGTERM), after any plan folder being written is whole")]
 pub struct ServeArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 8080)]
@@ -72,8 +72,8 @@ fn run_inner(args: &ServeArgs) -> anyhow::Result<()> {
     rt.block_on(async {
         let server = Server::bind(&config).await.map_err(whole)?;
         let url = server.url();
-        println!("matome serve — {url}");
-        println!(
+        out!("matome serve — {url}");
+        out!(
             "  data folder {}; stop with Ctrl+C",
             server.app().data_dir.display()
         );
@@ -101,6 +101,6 @@ fn open_browser(url: &str) {
             .spawn()
     };
     if cmd.is_err() {
-        println!("  (could not open a browser: open the address above)");
+        out!("  (could not open a browser: open the address above)");
     }
 }

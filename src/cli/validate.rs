@@ -28,9 +28,15 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: ValidateArgs) -> ExitCode {
-    if !args.dataset.is_dir() {
+    // One workbook is a dataset too (its sheets are the tables); the reader opens it.
+    let workbook = args.dataset.is_file()
+        && args
+            .dataset
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !args.dataset.is_dir() && !workbook {
         eprintln!(
-            "error: dataset folder '{}' does not exist or is not a folder",
+            "error: dataset folder '{}' does not exist or is not a folder (nor an .xlsx workbook)",
             args.dataset.display()
         );
         return ExitCode::from(2);
@@ -46,7 +52,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     }
     let report = validate_dir(&args.dataset, args.models.as_deref());
     let s = Summary::of(&report.outcome.dataset);
-    println!("dataset {}", args.dataset.display());
+    out!("dataset {}", args.dataset.display());
     print_summary(&s);
     let errors = report
         .diagnostics
@@ -55,17 +61,17 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         .count();
     let warnings = report.diagnostics.len() - errors;
     if !report.diagnostics.is_empty() {
-        println!();
+        out!();
         for d in &report.diagnostics {
-            println!("{d}");
+            out!("{d}");
         }
     }
-    println!();
+    out!();
     if errors > 0 {
-        println!("invalid: {errors} error(s), {warnings} warning(s)");
+        out!("invalid: {errors} error(s), {warnings} warning(s)");
         ExitCode::from(1)
     } else {
-        println!("valid: 0 errors, {warnings} warning(s)");
+        out!("valid: 0 errors, {warnings} warning(s)");
         ExitCode::SUCCESS
     }
 }
@@ -80,20 +86,23 @@ fn list(m: &BTreeMap<String, usize>) -> String {
 }
 
 fn print_summary(s: &Summary) {
-    println!(
+    out!(
         "facilities      {} in {} areas and {} districts; {} under designated managers",
-        s.facilities, s.areas, s.districts, s.designated_manager_facilities
+        s.facilities,
+        s.areas,
+        s.districts,
+        s.designated_manager_facilities
     );
-    println!("  by area       {}", list(&s.facilities_by_area));
-    println!("  by kind       {}", list(&s.facilities_by_kind));
-    println!("service lines   {}; {} pinned", s.lines, s.lines_pinned);
-    println!("  by trade      {}", list(&s.lines_by_trade));
-    println!(
+    out!("  by area       {}", list(&s.facilities_by_area));
+    out!("  by kind       {}", list(&s.facilities_by_kind));
+    out!("service lines   {}; {} pinned", s.lines, s.lines_pinned);
+    out!("  by trade      {}", list(&s.lines_by_trade));
+    out!(
         "contracts       {} ({} spanning several facilities); total annual value {} yen",
         s.contracts,
         s.multi_facility_contracts,
         thousands(s.contract_value_jpy)
     );
-    println!("depots          {}", s.depots);
-    println!("travel entries  {}", s.travel_entries);
+    out!("depots          {}", s.depots);
+    out!("travel entries  {}", s.travel_entries);
 }

@@ -197,7 +197,7 @@ pub fn write_import(
             return Err(io::Error::other("the imported dataset does not validate"));
         }
         let md = render(import, starter, opts, &warnings);
-        std::fs::write(tmp.join("import-report.md"), md)?;
+        crate::io::folder::write_file(tmp, "import-report.md", md.as_bytes())?;
         diagnostics = warnings;
         Ok(())
     });

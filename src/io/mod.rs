@@ -5,6 +5,7 @@
 pub mod columns;
 mod dataset;
 pub mod decode;
+pub mod folder;
 pub mod table;
 pub(crate) mod trades;
 pub mod values;
@@ -37,6 +38,32 @@ pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
         ));
     }
     std::fs::read(path)
+}
+
+/// What a diagnostic says of a file `read_regular` could not read, Japanese first:
+/// the message and what to do. A missing read permission (a file copied from a
+/// colleague's share, a mode-000 file) says so and how to give it; any other error
+/// keeps its own reason.
+pub(crate) fn unreadable_words(e: &std::io::Error) -> (String, &'static str) {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        (
+            "読めません（読み取り権限がありません）/ cannot read the file: permission denied".into(),
+            "matome を実行する利用者にこのファイルの読み取り権限を与えるか、読めるコピーに置き換えてください / \
+             give the user running matome read permission on the file, or replace it with a readable copy",
+        )
+    } else {
+        (
+            format!("読めません / cannot read the file: {e}"),
+            "読めるファイルか確かめてください / check that the path is a readable file",
+        )
+    }
+}
+
+/// `unreadable_words` as one sentence, for the errors of the scenario and model files:
+/// what is wrong, then what to do.
+pub(crate) fn unreadable_sentence(e: &std::io::Error) -> String {
+    let (message, action) = unreadable_words(e);
+    format!("{message} — {action}")
 }
 
 /// `read_regular` as UTF-8 text.

@@ -51,13 +51,14 @@ pub fn read_table(
             return None;
         }
         Err(e) => {
+            let (message, action) = super::unreadable_words(&e);
             diags.push(Diagnostic::new(
                 codes::UNREADABLE_FILE,
                 path,
                 None,
                 None,
-                format!("cannot read the file: {e}"),
-                "check that the path is a readable file",
+                message,
+                action,
             ));
             return None;
         }

@@ -2,6 +2,7 @@
 //! order of docs/data-format.md). Callers that must not leave half-written output write
 //! into a temporary folder and rename it (see `write_dataset_atomic`).
 
+use super::folder::{in_file, write_folder, Commit, FolderError};
 use super::{CONTRACTS, DEPOTS, FACILITIES, LINES, TRAVEL, VENDORS};
 use crate::model::{Dataset, Operator, Procurement};
 use std::io;
@@ -14,12 +15,19 @@ pub(crate) fn num(x: f64) -> String {
 
 /// Writes one CSV file: the header, then the rows.
 pub(crate) fn table(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
-    let mut w = csv::Writer::from_path(path).map_err(io::Error::other)?;
-    w.write_record(header).map_err(io::Error::other)?;
-    for r in rows {
-        w.write_record(&r).map_err(io::Error::other)?;
-    }
-    w.flush()
+    // csv's conversion keeps an I/O error's kind (a full disk stays one).
+    let csv_error = io::Error::from;
+    let write = || -> io::Result<()> {
+        let mut w = csv::Writer::from_path(path).map_err(csv_error)?;
+        w.write_record(header).map_err(csv_error)?;
+        for r in rows {
+            w.write_record(&r).map_err(csv_error)?;
+        }
+        w.flush()
+    };
+    write().map_err(|e| in_file(path, e))?;
+    crate::stop::test_pause_after_file();
+    Ok(())
 }
 
 /// Writes the files into an existing folder (travel.csv and depots.csv only when the
@@ -192,14 +200,9 @@ pub enum WriteError {
     /// The path is a file.
     #[error("{0} exists and is not a folder")]
     NotAFolder(PathBuf),
-    /// Writing failed.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// What was being written.
-        path: PathBuf,
-        /// The I/O error.
-        source: io::Error,
-    },
+    /// Writing failed (the folder keeps its old content).
+    #[error(transparent)]
+    Io(#[from] FolderError),
 }
 
 /// Writes into a temporary sibling folder, then renames it into place, so `out` either
@@ -218,53 +221,20 @@ pub fn write_folder_atomic(
     force: bool,
     fill: impl FnOnce(&Path) -> io::Result<()>,
 ) -> Result<(), WriteError> {
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| WriteError::Io { path, source }
-    };
     let exists = out.exists();
     if exists && !out.is_dir() {
         return Err(WriteError::NotAFolder(out.to_path_buf()));
     }
     let non_empty = exists
         && std::fs::read_dir(out)
-            .map_err(io_err(out))?
+            .map_err(|error| FolderError {
+                path: out.to_path_buf(),
+                error,
+            })?
             .next()
             .is_some();
     if non_empty && !force {
         return Err(WriteError::NotEmpty(out.to_path_buf()));
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let base = out
-        .file_name()
-        .map_or("dataset".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    if let Err(e) = fill(&tmp) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(WriteError::Io {
-            path: tmp,
-            source: e,
-        });
-    }
-    if exists {
-        let old = parent.join(format!(".{base}.old-{}", std::process::id()));
-        std::fs::rename(out, &old).map_err(io_err(out))?;
-        if let Err(e) = std::fs::rename(&tmp, out) {
-            let _ = std::fs::rename(&old, out);
-            return Err(WriteError::Io {
-                path: out.to_path_buf(),
-                source: e,
-            });
-        }
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&tmp, out).map_err(io_err(out))?;
-    }
-    Ok(())
+    Ok(write_folder(out, Commit::Replace, fill)?)
 }

@@ -94,8 +94,15 @@ impl Book {
             }
             _ => {}
         }
-        let wb = open_workbook(path)
-            .map_err(|e: calamine::XlsxError| Box::new(unreadable(path, &e.to_string())))?;
+        let wb = open_workbook(path).map_err(|e: calamine::XlsxError| {
+            Box::new(match &e {
+                calamine::XlsxError::Io(io) => {
+                    let (message, action) = super::unreadable_words(io);
+                    Diagnostic::new(codes::UNREADABLE_FILE, path, None, None, message, action)
+                }
+                _ => unreadable(path, &e.to_string()),
+            })
+        })?;
         Ok(Book {
             path: path.to_path_buf(),
             wb,

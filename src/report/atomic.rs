@@ -1,5 +1,6 @@
 //! Output folders: never inside the dataset, written whole or not at all.
 
+use crate::io::folder::{write_file, write_folder, Commit, FolderError};
 use std::path::{Component, Path, PathBuf};
 use thiserror::Error;
 
@@ -14,14 +15,17 @@ pub enum OutputError {
         /// The dataset folder, resolved.
         dataset: PathBuf,
     },
-    /// Creating, writing or renaming failed.
-    #[error("{path}: {source}")]
+    /// A path could not be resolved.
+    #[error("{path}: {error}")]
     Io {
-        /// The path being written.
+        /// The path being resolved.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    /// Creating, writing or renaming failed (nothing was changed).
+    #[error(transparent)]
+    Write(#[from] FolderError),
     /// The plan workbook could not be made (nothing is written).
     #[error("plan.xlsx: {0}")]
     Workbook(#[from] super::workbook::WorkbookError),
@@ -31,9 +35,9 @@ pub enum OutputError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
+    move |error| OutputError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -94,44 +98,17 @@ pub fn ensure_outside(dataset_dir: &Path, out_dir: &Path) -> Result<(), OutputEr
 
 /// Writes every file into a temporary folder beside `out_dir`, then moves them in: the
 /// whole folder by one rename when `out_dir` is new, else file by file (each rename
-/// atomic), leaving other files in an existing folder alone.
+/// atomic), leaving other files in an existing folder alone (`io::folder`).
 pub fn write_files(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(OutputError::NotADirectory(out_dir.to_path_buf()));
     }
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let base = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
-    let result = (|| {
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-        }
-        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
-        for (name, bytes) in files {
-            let p = tmp.join(name);
-            std::fs::write(&p, bytes).map_err(io(&p))?;
-        }
-        if !out_dir.exists() && std::fs::rename(&tmp, out_dir).is_ok() {
-            return Ok(());
-        }
-        std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
-        for (name, _) in files {
-            let (from, to) = (tmp.join(name), out_dir.join(name));
-            std::fs::rename(&from, &to).map_err(io(&to))?;
-        }
-        std::fs::remove_dir(&tmp).map_err(io(&tmp))
-    })();
-    if result.is_err() && tmp.exists() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    write_folder(out_dir, Commit::Merge(&names), |tmp| {
+        files
+            .iter()
+            .try_for_each(|(name, bytes)| write_file(tmp, name, bytes))
+    })?;
     Ok(files.iter().map(|(n, _)| out_dir.join(n)).collect())
 }
 

@@ -373,13 +373,13 @@ impl Default for Scenario {
 /// Why a scenario or sweep file cannot be used; every message names the file.
 #[derive(Debug, Error)]
 pub enum ScenarioError {
-    /// The file cannot be read.
-    #[error("{file}: cannot read: {source}")]
+    /// The file cannot be read (the message says why and what to do).
+    #[error("{}: {}", file.display(), crate::io::unreadable_sentence(error))]
     Read {
         /// The file.
         file: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Not valid TOML, or a key that is no scenario key.
     #[error("{file}: {message}")]
@@ -404,9 +404,9 @@ pub enum ScenarioError {
 impl Scenario {
     /// Reads a scenario file; the name defaults to the file stem.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = crate::io::read_regular_text(path).map_err(|source| ScenarioError::Read {
+        let text = crate::io::read_regular_text(path).map_err(|error| ScenarioError::Read {
             file: path.to_path_buf(),
-            source,
+            error,
         })?;
         let stem = path
             .file_stem()

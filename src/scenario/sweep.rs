@@ -75,9 +75,9 @@ pub struct Sweep {
 impl Sweep {
     /// Reads a sweep file; scenario paths in it are relative to its folder.
     pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
-        let text = crate::io::read_regular_text(path).map_err(|source| ScenarioError::Read {
+        let text = crate::io::read_regular_text(path).map_err(|error| ScenarioError::Read {
             file: path.to_path_buf(),
-            source,
+            error,
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let stem = path
@@ -181,9 +181,9 @@ fn expand(g: &GridFile, file: &Path, dir: &Path) -> Result<Vec<Scenario>, Scenar
         Some(p) => {
             let path = dir.join(p);
             let text =
-                crate::io::read_regular_text(&path).map_err(|source| ScenarioError::Read {
+                crate::io::read_regular_text(&path).map_err(|error| ScenarioError::Read {
                     file: path.clone(),
-                    source,
+                    error,
                 })?;
             toml::from_str(&text).map_err(|e| ScenarioError::Parse {
                 file: path.clone(),

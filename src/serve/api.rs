@@ -250,6 +250,7 @@ async fn save_scenario(State(app): State<Arc<App>>, Json(b): Json<TomlBody>) -> 
     let dir = app.data_dir.join("scenarios");
     let r = blocking(move || {
         let tmp = dir.join(format!(".{name}.toml.tmp"));
+        let _writing = crate::stop::Writing::begin(&tmp);
         std::fs::write(&tmp, &b.toml)?;
         std::fs::rename(&tmp, dir.join(format!("{name}.toml")))?;
         Ok::<_, std::io::Error>(name)

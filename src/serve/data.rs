@@ -84,6 +84,7 @@ pub fn upload(app: &App, name: &str, bytes: &[u8]) -> Result<(String, &'static s
     let io = |e: std::io::Error| Refused(500, format!("the upload could not be stored: {e}"));
     if is_workbook(bytes) {
         let t = tmp.with_extension("xlsx");
+        let _writing = crate::stop::Writing::begin(&t);
         std::fs::write(&t, bytes).map_err(io)?;
         std::fs::rename(&t, dir.join(format!("{name}.xlsx"))).map_err(|e| {
             let _ = std::fs::remove_file(&t);
@@ -91,6 +92,7 @@ pub fn upload(app: &App, name: &str, bytes: &[u8]) -> Result<(String, &'static s
         })?;
         return Ok((name, "workbook"));
     }
+    let _writing = crate::stop::Writing::begin(&tmp);
     std::fs::create_dir(&tmp).map_err(io)?;
     match unpack(bytes, &tmp) {
         Ok(_) => std::fs::rename(&tmp, dir.join(&name)).map_err(|e| {

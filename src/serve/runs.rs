@@ -406,6 +406,7 @@ impl Runs {
 fn write_status(dir: &Path, view: &View) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(view).map_err(std::io::Error::other)?;
     let tmp = dir.join(".status.json.tmp");
+    let _writing = crate::stop::Writing::begin(&tmp);
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, dir.join("status.json"))
 }

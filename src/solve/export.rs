@@ -262,6 +262,8 @@ fn write_named(model: &mut highs::Model, names: &Names, path: &Path) -> Result<(
         .file_stem()
         .map_or("model".into(), |s| s.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{stem}.tmp-{}.{ext}", std::process::id()));
+    // An interrupt waits for the file to be in place; a failure leaves no `tmp`.
+    let _writing = crate::stop::Writing::begin(&tmp);
     let tmp_c = cstring(
         tmp.to_str()
             .ok_or_else(|| fail("the path is not valid UTF-8".into()))?,

@@ -91,13 +91,13 @@ pub struct StaffModel {
 /// Why the staff-time model cannot be used; every message names the file.
 #[derive(Debug, Error)]
 pub enum StaffModelError {
-    /// The file cannot be read.
-    #[error("{file}: cannot read: {source}")]
+    /// The file cannot be read (the message says why and what to do).
+    #[error("{file}: {}", crate::io::unreadable_sentence(error))]
     Read {
         /// The file.
         file: String,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Not valid TOML, or a missing or unknown figure.
     #[error("{file}: {message}")]
@@ -129,12 +129,11 @@ impl StaffModel {
             Some(dir) => {
                 let path = dir.join("staff_time.toml");
                 let file = path.display().to_string();
-                let text = crate::io::read_regular_text(&path).map_err(|source| {
-                    StaffModelError::Read {
+                let text =
+                    crate::io::read_regular_text(&path).map_err(|error| StaffModelError::Read {
                         file: file.clone(),
-                        source,
-                    }
-                })?;
+                        error,
+                    })?;
                 StaffModel::parse(&text, &file)
             }
         }

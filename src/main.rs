@@ -37,7 +37,7 @@ enum Command {
 fn main() -> ExitCode {
     cli::stop_safely_on_signals();
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Command::Bench(args) => cli::bench::run(args),
         Command::Plan(args) => cli::plan::run(args),
         Command::Check(args) => cli::check::run(args),
@@ -46,5 +46,6 @@ fn main() -> ExitCode {
         Command::Generate(args) => cli::generate::run(args),
         Command::Import(args) => cli::import::run(args),
         Command::Serve(args) => cli::serve::run(args),
-    }
+    };
+    cli::end(code)
 }

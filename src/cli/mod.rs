@@ -78,6 +78,24 @@ pub fn stop_safely_on_signals() {
     }
 }
 
+/// The command's exit code, as the process's. When a HiGHS call was left behind at
+/// its deadline (`solve::guard`), its thread may still be inside HiGHS: the process
+/// then ends by `_exit` after flushing stdout, so that no C++ static destructor runs
+/// under that thread.
+pub fn end(code: ExitCode) -> ExitCode {
+    if !matome::solve::guard::any_left_behind() {
+        return code;
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    let n = (0u8..=255)
+        .find(|&n| ExitCode::from(n) == code)
+        .unwrap_or(1);
+    // SAFETY: as in `exit_now`; every output file is written and closed by now.
+    unsafe { libc::_exit(i32::from(n)) }
+}
+
 /// Ends the process with `INTERRUPTED`.
 fn exit_now() -> ! {
     // SAFETY: _exit only ends the process. Unlike exit it runs no atexit handlers or

@@ -35,6 +35,17 @@ pub const GRACE: Duration = Duration::from_millis(300);
 /// to prove the deadline holds; it has no other use.
 pub const SLOW_SOLVE_ENV: &str = "MATOME_TEST_SLOW_SOLVE_MS";
 
+/// Set once any call of the process has been left behind: its thread may still be
+/// inside HiGHS when the command ends (see [`any_left_behind`]).
+static ANY_LEFT: AtomicBool = AtomicBool::new(false);
+
+/// Whether any HiGHS call of this process was left behind. Its thread may still be
+/// running inside HiGHS, so the process should end without running C++ static
+/// destructors under it (the binary then ends by `_exit`).
+pub fn any_left_behind() -> bool {
+    ANY_LEFT.load(Ordering::Relaxed)
+}
+
 /// One run's guard: the run's end on the wall clock (none for a work-limited run),
 /// and the count of its calls left behind, shared by every clone (the parts of a run,
 /// its threads).
@@ -176,6 +187,7 @@ where
             // Should HiGHS consult its callbacks later, it stops then.
             interrupt.stop.store(true, Ordering::Relaxed);
             watch.left_behind.fetch_add(1, Ordering::Relaxed);
+            ANY_LEFT.store(true, Ordering::Relaxed);
             Ok(Outcome::Abandoned)
         }
     }

@@ -741,34 +741,6 @@ fn a_closed_stdout_stops_no_command_with_a_panic_and_files_are_whole() {
     assert!(imported.join("facilities.csv").is_file());
 }
 
-#[test]
-fn empty_and_header_only_files_are_named_and_nothing_is_planned() {
-    let (d, ds) = tiny_copy();
-    let header = std::fs::read_to_string(ds.join("facilities.csv")).unwrap();
-    let header = header.lines().next().unwrap().to_string();
-    std::fs::write(ds.join("facilities.csv"), format!("{header}\n")).unwrap();
-    std::fs::write(ds.join("depots.csv"), "").unwrap();
-    let o = validate(&ds);
-    let all = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{all}");
-    assert!(
-        all.contains("E0003") && all.contains("depots.csv") && all.contains("no header row"),
-        "an empty file is named: {all}"
-    );
-    assert!(
-        all.contains("W0007") && all.contains("facilities.csv") && all.contains("no rows"),
-        "a header-only file is named: {all}"
-    );
-    let out = d.path().join("out");
-    let o = plan(&ds, &out).output().unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        !text(&o).contains("panicked") && !out.exists(),
-        "{}",
-        text(&o)
-    );
-}
-
 /// 5e-324 and 2.2e-308 are numbers a register can hold (an export of a float that
 /// should have been 0): they are read as the tiny values they are, and the plan made
 /// from them passes `matome check`.

@@ -183,7 +183,11 @@ where
     let wait = (give_up + GRACE).saturating_duration_since(Instant::now());
     match rx.recv_timeout(wait) {
         Ok(r) => r.map(Outcome::Done).map_err(GuardError::Solve),
-        Err(_) => {
+        // The thread ended without an answer (a panic in it).
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(GuardError::Thread(
+            "the solver thread stopped without a result".into(),
+        )),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
             // Should HiGHS consult its callbacks later, it stops then.
             interrupt.stop.store(true, Ordering::Relaxed);
             watch.left_behind.fetch_add(1, Ordering::Relaxed);

@@ -81,6 +81,14 @@ fn holds_the_deadline(mode: &str) {
         stdout.contains(&format!("{left} left behind at their deadline")),
         "{stdout}"
     );
+    // The reports say so too, in both languages.
+    for f in ["report.md", "report.html"] {
+        let r = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(
+            r.contains(&format!("HiGHS の呼び出し {left} 件")) && r.contains("left behind"),
+            "{f} does not say calls were left behind"
+        );
+    }
     // A colleague's re-check from the files alone.
     let check = Command::new(env!("CARGO_BIN_EXE_matome"))
         .arg("check")

@@ -53,6 +53,17 @@ pub struct SolverOutcome {
 }
 
 impl SolverOutcome {
+    /// What the reports say when HiGHS calls were left behind at their deadline (none
+    /// otherwise), in Japanese and English.
+    pub fn left_behind_text(&self) -> Option<String> {
+        (self.abandoned_calls > 0).then(|| {
+            format!(
+                "HiGHS の呼び出し {n} 件が制限時間内に戻らず、打ち切りました。計画はそれ以外で得た最良の検証済みの案です / {n} HiGHS call(s) did not return by their deadline and were left behind; the plan is the best checked one found without them",
+                n = self.abandoned_calls
+            )
+        })
+    }
+
     /// "¥1,234,567", or words when the engine proved no finite bound.
     pub fn bound_text(&self) -> String {
         if self.lower_bound.is_finite() {

@@ -245,6 +245,9 @@ pub fn render(plan: &Plan) -> String {
             format!("{} ({}), 独立検証済み checked", sv.status, sv.mode),
         ],
     );
+    if let Some(t) = sv.left_behind_text() {
+        row(&mut s, &["打ち切り Left behind".into(), esc(&t)]);
+    }
     s.push_str("</table>\n");
 
     s.push_str("<h2>前提 Assumptions</h2>\n<table>\n");

@@ -121,5 +121,8 @@ pub fn render(plan: &Plan) -> String {
         sv.status,
         sv.mode
     );
+    if let Some(t) = sv.left_behind_text() {
+        let _ = writeln!(s, "\n{t}");
+    }
     s
 }

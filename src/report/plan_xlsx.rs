@@ -76,11 +76,13 @@ fn summary(plan: &Plan) -> Sheet {
         Cell::Yen(sv.objective),
         Cell::text("円/年"),
         Cell::text(format!(
-            "下界 bound {}, ギャップ gap {}, {} ({}), 独立検証済み checked",
+            "下界 bound {}, ギャップ gap {}, {} ({}), 独立検証済み checked{}",
             sv.bound_text(),
             sv.gap_text(),
             sv.status,
-            sv.mode
+            sv.mode,
+            sv.left_behind_text()
+                .map_or(String::new(), |t| format!(". {t}"))
         )),
     ]);
     Sheet {

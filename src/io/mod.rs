@@ -6,6 +6,7 @@ pub mod columns;
 mod dataset;
 pub mod decode;
 pub mod folder;
+pub mod row;
 pub mod table;
 pub(crate) mod trades;
 pub mod values;

@@ -147,15 +147,12 @@ where
     T: Send + 'static,
     R: FnOnce(&SolvedModel) -> T + Send + 'static,
 {
-    let give_up = match (deadline, watch.end) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    let (Some(at), Some(give_up)) = (deadline.or(watch.end), give_up) else {
+    let Some(at) = deadline.or(watch.end) else {
         slow_down();
         let solved = model.try_solve().map_err(GuardError::Solve)?;
         return Ok(Outcome::Done(read(&solved)));
     };
+    let give_up = watch.end.map_or(at, |end| at.min(end));
     let interrupt = Arc::new(Interrupt {
         at,
         stop: AtomicBool::new(false),

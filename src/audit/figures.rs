@@ -75,20 +75,19 @@ fn mixing_costs(ward: &Ward, scenario: &Scenario, placed: &Placed, facts: &[Fact
         .iter()
         .map(|u| ward.free_year(p.years(), &u.lines))
         .collect();
+    let unit_at: std::collections::HashMap<(usize, usize), usize> = placed
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| ((u.facility, u.set), i))
+        .collect();
     (0..n)
         .map(|u| {
-            let unit = &placed.units[u];
-            let hub_unit =
-                placed.unit_bundle[u]
-                    .and_then(|b| facts[b].hub)
-                    .and_then(|hub| match hub {
-                        Site::Facility(f) => placed
-                            .units
-                            .iter()
-                            .position(|x| x.facility == f && x.set == unit.set),
-                        _ => None,
-                    });
-            hub_unit.map_or(0.0, |h| {
+            let hub_unit = match placed.unit_bundle[u].and_then(|b| facts[b].hub) {
+                Some(Site::Facility(f)) => unit_at.get(&(f, placed.units[u].set)),
+                _ => None,
+            };
+            hub_unit.map_or(0.0, |&h| {
                 p.end_year_mixing_jpy * f64::from((year[u] - year[h]).abs())
             })
         })
